@@ -1,0 +1,9 @@
+import * as platform0001 from './platform/migrations/0001_platform.ts';
+import type { NamedMigrations } from './platform/migrate.ts';
+import { planMigrations } from './plan/index.ts';
+
+/** Every migration of the platform and its domains, in name order. */
+export const allMigrations: NamedMigrations = {
+  '0001_platform': platform0001,
+  ...planMigrations,
+};

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable the platform reads; the README's configuration table mirrors this list. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  XIETONG_DATA_DIR: z.string().min(1).default('./.xietong/db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  XIETONG_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  XIETONG_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  XIETONG_RATE_LIMIT_ANON: z.coerce.number().int().min(0).default(60_000),
+  XIETONG_SEED: z.enum(['auto', 'off']).default('auto'),
+  XIETONG_WEB_DIR: z.string().optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  bodyLimit: number;
+  /** Requests a minute per API token (0 = unlimited). */
+  rateLimitPerToken: number;
+  /** Requests a minute per client address without a token (0 = unlimited). */
+  rateLimitAnonymous: number;
+  seed: 'auto' | 'off';
+  webDir: string;
+};
+
+export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.XIETONG_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.XIETONG_BODY_LIMIT,
+    rateLimitPerToken: e.XIETONG_RATE_LIMIT,
+    rateLimitAnonymous: e.XIETONG_RATE_LIMIT_ANON,
+    seed: e.XIETONG_SEED,
+    webDir: path.resolve(e.XIETONG_WEB_DIR ?? path.join(projectRoot, 'web', 'dist')),
+  };
+}

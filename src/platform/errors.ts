@@ -1,0 +1,23 @@
+import type { MessageKey } from './i18n.ts';
+
+export type FieldError = { field: string; message: { zh: string; en: string } | string };
+
+/**
+ * The one error type services throw. The HTTP error handler maps it to RFC 9457 problem+json;
+ * the CLI prints it. `params` fill the i18n message; `errors` list every invalid field.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly messageKey: MessageKey,
+    readonly params: Record<string, string | number> = {},
+    readonly errors: FieldError[] = [],
+  ) {
+    super(`${code}: ${messageKey} ${JSON.stringify(params)}`);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (entityKey: MessageKey, id: string) =>
+  new AppError('not_found', 404, 'error.notFound', { what: entityKey, id });

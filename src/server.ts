@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import { type Config } from './platform/config.ts';
+import { openDb, type DbHandle } from './platform/db.ts';
+import { migrateToLatest } from './platform/migrate.ts';
+import { allMigrations } from './migrations.ts';
+import { buildApp, type App } from './http/app.ts';
+import { platformRoutes } from './http/platform.routes.ts';
+import { geoRoutes, readCities, seedCities } from './geo/geo.routes.ts';
+import { PlanService, PlanStore, planFile, planRoutes, type PlanTables } from './plan/index.ts';
+import { projectRoot } from './platform/config.ts';
+import path from 'node:path';
+
+export const version: string = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const planDataPath = path.join(projectRoot, 'data', 'plan', 'plan.json');
+
+export type Platform = {
+  handle: DbHandle;
+  plan: PlanService;
+  close(): Promise<void>;
+};
+
+/** Opens storage, runs migrations and wires the domain services. */
+export async function openPlatform(config: Config, command: string, opts: { now?: () => Date } = {}): Promise<Platform> {
+  const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
+  try {
+    await migrateToLatest(handle.db, allMigrations);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  const plan = new PlanService(new PlanStore(handle.db.withTables<PlanTables>()), opts.now);
+  return { handle, plan, close: () => handle.close() };
+}
+
+export type SeedReport = { cities: number; goals: number; projects: number; skipped: boolean };
+
+/** Loads the bundled regional dataset: at first start, or on demand with `force`. */
+export async function seedPlatform(p: Platform, force = false): Promise<SeedReport> {
+  const db = p.handle.db;
+  const done = await db.selectFrom('app_meta').select('value').where('key', '=', 'seed.version').executeTakeFirst();
+  if (done && !force) return { cities: 0, goals: 0, projects: 0, skipped: true };
+  const cities = readCities();
+  await seedCities(db, cities);
+  const parsed = planFile.safeParse(JSON.parse(fs.readFileSync(planDataPath, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${planDataPath} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const r = await p.plan.seed(parsed.data);
+  await db
+    .insertInto('app_meta')
+    .values({ key: 'seed.version', value: String(parsed.data.version) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(parsed.data.version) }))
+    .execute();
+  return { cities: cities.length, ...r, skipped: false };
+}
+
+export async function createApp(config: Config, p: Platform, opts: { localSecret?: string | null; logger?: boolean } = {}): Promise<App> {
+  return buildApp(
+    { config, db: p.handle.db, dbKind: p.handle.kind, version, localSecret: opts.localSecret ?? null, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) },
+    [
+      (app, d) => platformRoutes(d.db, d.verifier)(app),
+      (app, d) => geoRoutes(d.db)(app),
+      (app) => planRoutes(p.plan)(app),
+    ],
+  );
+}
+
+export type RunningServer = { app: App; platform: Platform; url: string; stop(): Promise<void> };
+
+/** `xietong serve`: storage, migrations, first-start seed, HTTP. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const platform = await openPlatform(config, `xietong serve (port ${config.port})`);
+  let app: App | null = null;
+  try {
+    if (config.seed === 'auto') await seedPlatform(platform);
+    // In embedded mode the CLI on this machine writes through the API with a secret only it can read.
+    const localSecret = platform.handle.lock ? `xtl_${crypto.randomBytes(32).toString('base64url')}` : null;
+    app = await createApp(config, platform, { localSecret });
+    await app.listen({ port: config.port, host: config.host });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    if (platform.handle.lock && localSecret) {
+      const secretFile = `${platform.handle.lock.lockPath.replace(/\.lock$/, '')}.control`;
+      fs.writeFileSync(secretFile, localSecret, { mode: 0o600 });
+      platform.handle.lock.update({ serverUrl: url, controlSecretFile: secretFile });
+    }
+    const running = app;
+    return {
+      app: running,
+      platform,
+      url,
+      async stop() {
+        await running.close();
+        await platform.close();
+      },
+    };
+  } catch (e) {
+    if (app) await app.close().catch(() => {});
+    await platform.close();
+    throw e;
+  }
+}
