@@ -43,6 +43,12 @@ export const problemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 function issueMessage(issue: z.core.$ZodIssue, lang: Lang): string {
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) {
+    return lang === 'zh' ? '不能为空' : 'must not be empty';
+  }
+  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
+    return lang === 'zh' ? '必填' : 'required';
+  }
   const locale = lang === 'zh' ? zhLocale : enLocale;
   const m = locale.localeError(issue as never);
   if (typeof m === 'string') return m;
@@ -50,8 +56,9 @@ function issueMessage(issue: z.core.$ZodIssue, lang: Lang): string {
   return issue.message;
 }
 
+/** Dotted path of a field ("milestones.0.plannedDate"); an empty key is shown as "" so it stays visible. */
 function fieldPath(path: PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.');
+  return path.map((p) => (String(p) === '' ? '""' : String(p))).join('.');
 }
 
 export function issuesToFields(issues: z.core.$ZodIssue[], where: string, lang: Lang): ProblemField[] {
