@@ -13,8 +13,10 @@ import {
   expectText,
   isLocalUrl,
   launchChromium,
+  settle,
   startServerProcess,
   tempDataDir,
+  visibleErrors,
   type ServerProcess,
 } from '../support/browser.ts';
 
@@ -43,6 +45,11 @@ describe('dashboard in Chromium against a real server', () => {
 
   const shot = async (name: string) => {
     await page.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
+  };
+  /** The page has finished loading and shows no error box. */
+  const settled = async (where: string) => {
+    await settle(page);
+    assert.deepEqual(await visibleErrors(page), [], `error boxes on ${where}`);
   };
 
   const api = async (urlPath: string, token?: string): Promise<{ status: number; body: Json }> => {
@@ -140,6 +147,7 @@ describe('dashboard in Chromium against a real server', () => {
     const box = await map.locator('svg').boundingBox();
     assert.ok(box && box.width > 200 && box.height > 150, `map is drawn at a usable size, got ${JSON.stringify(box)}`);
 
+    await settled('the overview');
     await shot('01-overview-zh.png');
   });
 
@@ -156,6 +164,7 @@ describe('dashboard in Chromium against a real server', () => {
     await expectText(page.getByTestId('nav-projects'), 'Key projects', 'English kept after reload');
     await page.getByTestId('overview-lights').waitFor({ state: 'visible' });
     await page.getByTestId('map-city-shijiazhuang').waitFor({ state: 'visible' });
+    await settled('the English overview');
     await shot('02-overview-en.png');
 
     await page.getByTestId('lang-switch').click();
@@ -180,6 +189,7 @@ describe('dashboard in Chromium against a real server', () => {
     await page.waitForURL(new RegExp(`/projects/${PROJECT_ID}$`));
     await expectText(page.locator('#page-title'), PROJECT_NAME_ZH, 'project page heading');
     await expectAttribute(page.getByTestId('project-status').locator('[data-status]'), 'data-status', 'not_started', 'status before the edit');
+    await settled('the project page');
 
     await page.getByTestId('edit-button').click();
     const form = page.getByTestId('project-edit-form');
@@ -199,6 +209,7 @@ describe('dashboard in Chromium against a real server', () => {
     await expectText(page.getByTestId('project-status'), '按计划推进', 'status label after the edit');
     const table = await expectText(page.getByTestId('milestones-table'), MILESTONE.zh, 'new milestone listed');
     assert.ok(table.includes(MILESTONE.planned), `milestone table shows the planned date: ${table}`);
+    await settled('the edited project');
     await shot('03-project-edited.png');
 
     const stored = await api(`/api/plan/projects/${PROJECT_ID}`);
@@ -267,6 +278,7 @@ describe('dashboard in Chromium against a real server', () => {
     await expectText(statusRow.locator('td.diff-before'), 'not_started', 'status before in the diff');
     await expectText(statusRow.locator('td.diff-after'), 'on_track', 'status after in the diff');
     await expectText(diff, MILESTONE.zh, 'the new milestone appears in the diff');
+    await settled('the audit log');
     await shot('04-audit.png');
 
     const audit = await api(`/api/audit?entityId=${encodeURIComponent(PROJECT_ID)}`, admin.token);
@@ -280,6 +292,13 @@ describe('dashboard in Chromium against a real server', () => {
     assert.equal(u.actor.role, 'editor');
     assert.equal(u.before.status, 'not_started');
     assert.equal(u.after.status, 'on_track');
+  });
+
+  step('the interactive API docs load from local files and list the plan routes', async () => {
+    await page.goto(`${server!.url}/docs`);
+    await page.locator('.swagger-ui .opblock-tag').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await expectText(page.locator('.swagger-ui'), '/api/plan/projects/{id}', 'the docs list the key-project routes');
+    await shot('05-api-docs.png');
   });
 
   // Not gated on the steps above: whatever the page did load must have come from this machine.

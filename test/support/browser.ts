@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { projectRoot } from './harness.ts';
 
 export const chromiumPath = process.env.XIETONG_CHROMIUM ?? '/usr/bin/chromium';
@@ -194,4 +194,30 @@ export async function expectAttribute(locator: Locator, name: string, want: stri
     if (Date.now() >= deadline) throw new Error(`${what}: expected ${name}="${want}" within ${timeoutMs} ms, saw ${seen === undefined ? 'no element' : JSON.stringify(seen)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until the page has nothing left to show: no request in flight, no loading placeholder, fonts ready.
+ * Screenshots taken earlier catch half-loaded pages (and a full-page shot is sized before late content lands).
+ */
+export async function settle(page: Page, timeoutMs = 10_000): Promise<void> {
+  await page.waitForLoadState('networkidle', { timeout: timeoutMs });
+  try {
+    // Strings, not functions: they run in the page, and this project's tsconfig has no DOM types.
+    await page.waitForFunction("!document.querySelector('.loading, .region-map-loading')", undefined, { timeout: timeoutMs });
+  } catch {
+    const left = await page.locator('.loading, .region-map-loading').allTextContents();
+    throw new Error(`page still loading after ${timeoutMs} ms: ${JSON.stringify(left)}`);
+  }
+  await page.evaluate('document.fonts.ready.then(() => true)');
+}
+
+/** The error boxes the page shows (ErrorBox and form errors), as text; empty when all went well. */
+export async function visibleErrors(page: Page): Promise<string[]> {
+  const boxes = page.locator('.alert-error');
+  const out: string[] = [];
+  for (let i = 0; i < (await boxes.count()); i++) {
+    if (await boxes.nth(i).isVisible()) out.push(((await boxes.nth(i).textContent()) ?? '').trim());
+  }
+  return out;
 }

@@ -150,10 +150,8 @@ function placeLabels(
       { x: p.x, y: p.y + gap + p.size, anchor: 'middle', box: { x: p.x - w / 2, y: p.y + gap, w, h } },
     ];
     const inside = (b: Box) => b.x >= 0 && b.y >= 0 && b.x + b.w <= width && b.y + b.h <= height;
-    const best =
-      candidates.find((c) => inside(c.box) && !taken.some((t) => overlaps(t, c.box))) ??
-      candidates.find((c) => inside(c.box)) ??
-      candidates[0];
+    // No free spot: leave the label out rather than print it over another (the marker keeps its tooltip).
+    const best = candidates.find((c) => inside(c.box) && !taken.some((t) => overlaps(t, c.box)));
     if (!best) return null;
     taken.push(best.box);
     return { x: best.x, y: best.y, anchor: best.anchor };
@@ -272,7 +270,8 @@ export function RegionMap({
         .filter((p): p is NonNullable<typeof p> => p !== null)
         .filter((p) => p.x >= -20 && p.x <= width + 20 && p.y >= -20 && p.y <= height + 20)
         // Centre first so its label gets the best spot.
-        .sort((a, b) => Number(b.centre) - Number(a.centre))
+        // then the most populous, so that crowded small places are the ones left unlabelled.
+        .sort((a, b) => Number(b.centre) - Number(a.centre) || (b.city.population_m ?? 0) - (a.city.population_m ?? 0))
     : [];
 
   const extraPoints = markers

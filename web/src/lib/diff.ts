@@ -33,6 +33,10 @@ export function diffObjects(before: unknown, after: unknown): DiffRow[] {
     const va = a.has(k) ? a.get(k) : MISSING;
     const vb = b.has(k) ? b.get(k) : MISSING;
     if (JSON.stringify(va) === JSON.stringify(vb) && va !== MISSING && vb !== MISSING) continue;
+    // An empty list or object on one side is already shown by the entries under it on the other.
+    const isEmpty = (v: unknown) => v !== null && typeof v === 'object' && Object.keys(v as object).length === 0;
+    const hasChildren = (m: Leaves) => [...m.keys()].some((x) => x.startsWith(`${k}.`));
+    if ((isEmpty(va) && hasChildren(b)) || (isEmpty(vb) && hasChildren(a))) continue;
     rows.push({ path: k, before: va === MISSING ? undefined : va, after: vb === MISSING ? undefined : vb });
   }
   // Keep natural order of array indices (milestones.2 before milestones.10).
