@@ -111,8 +111,8 @@ describe(`write routes under generated malformed bodies (${testDb})`, () => {
       );
     });
 
-    it(`${route.name}: missing required fields are each named`, async () => {
-      if (route.patch) return assert.ok(true, 'every field of a PATCH is optional');
+    // Every field of a PATCH is optional: only creating routes have required fields.
+    if (!route.patch) it(`${route.name}: missing required fields are each named`, async () => {
       const required = route.name === 'POST tokens' ? ['role'] : route.name === 'POST goals' ? ['id', 'pillarId', 'name', 'description'] : ['id', 'name', 'description', 'category', 'cityId', 'ownerDepartment'];
       const body = route.valid();
       for (const k of required) delete body[k];
