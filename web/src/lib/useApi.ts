@@ -12,29 +12,30 @@ export interface ApiState<T> {
 }
 
 /**
- * GET a path and keep the answer. Refetches when the path, query, token or language changes
- * (language so that any error message is shown in the language the user now reads).
- * Pass path = null to skip the request.
+ * Runs `load` and keeps its answer. Runs again when `key`, the token or the language changes
+ * (language so that any error message is shown in the language the user now reads), or on reload().
+ * A `load` of null skips the request.
  */
-export function useApi<T>(path: string | null, query?: RequestOptions['query']): ApiState<T> {
+export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | null, key: string): ApiState<T> {
   const { lang, token } = useSettings();
   const [data, setDataState] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState<boolean>(path !== null);
+  const [loading, setLoading] = useState<boolean>(load !== null);
   const [tick, setTick] = useState(0);
-  const queryKey = JSON.stringify(query ?? {});
-  const queryRef = useRef(query);
-  queryRef.current = query;
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const skip = load === null;
 
   useEffect(() => {
-    if (path === null) {
+    const run = loadRef.current;
+    if (skip || !run) {
       setLoading(false);
       return;
     }
     const ctrl = new AbortController();
     setLoading(true);
     setError(null);
-    apiRequest<T>(path, { query: queryRef.current, signal: ctrl.signal })
+    run(ctrl.signal)
       .then((d) => {
         if (ctrl.signal.aborted) return;
         setDataState(d);
@@ -46,9 +47,15 @@ export function useApi<T>(path: string | null, query?: RequestOptions['query']):
         setLoading(false);
       });
     return () => ctrl.abort();
-  }, [path, queryKey, lang, token, tick]);
+  }, [key, skip, lang, token, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const setData = useCallback((d: T) => setDataState(d), []);
   return { data, error, loading, reload, setData };
+}
+
+/** GET a path and keep the answer (see useAsync). Pass path = null to skip the request. */
+export function useApi<T>(path: string | null, query?: RequestOptions['query']): ApiState<T> {
+  const key = `${path}?${JSON.stringify(query ?? {})}`;
+  return useAsync<T>(path === null ? null : (signal) => apiRequest<T>(path, { query, signal }), key);
 }
