@@ -3,6 +3,8 @@ import crypto from 'node:crypto';
 import { type Config } from './platform/config.ts';
 import { openDb, type DbHandle } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrate.ts';
+import { ChangeFeed } from './platform/changes.ts';
+import { ResponseCache } from './platform/response-cache.ts';
 import { allMigrations } from './migrations.ts';
 import { buildApp, type App } from './http/app.ts';
 import { platformRoutes } from './http/platform.routes.ts';
@@ -16,6 +18,8 @@ export const planDataPath = path.join(projectRoot, 'data', 'plan', 'plan.json');
 
 export type Platform = {
   handle: DbHandle;
+  changes: ChangeFeed;
+  cache: ResponseCache;
   plan: PlanService;
   close(): Promise<void>;
 };
@@ -29,8 +33,28 @@ export async function openPlatform(config: Config, command: string, opts: { now?
     await handle.close();
     throw e;
   }
-  const plan = new PlanService(new PlanStore(handle.db.withTables<PlanTables>()), opts.now);
-  return { handle, plan, close: () => handle.close() };
+  const changes = new ChangeFeed();
+  const cache = new ResponseCache(changes);
+  if (config.databaseUrl) {
+    try {
+      await changes.listen(config.databaseUrl);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+  const announce = (table: string) => changes.announce(table);
+  const plan = new PlanService(new PlanStore(handle.db.withTables<PlanTables>()), opts.now, announce);
+  return {
+    handle,
+    changes,
+    cache,
+    plan,
+    async close() {
+      await changes.close();
+      await handle.close();
+    },
+  };
 }
 
 export type SeedReport = { cities: number; goals: number; projects: number; skipped: boolean };
@@ -61,7 +85,7 @@ export async function createApp(config: Config, p: Platform, opts: { localSecret
     [
       (app, d) => platformRoutes(d.db, d.verifier)(app),
       (app, d) => geoRoutes(d.db)(app),
-      (app) => planRoutes(p.plan)(app),
+      (app) => planRoutes(p.plan, p.cache)(app),
     ],
   );
 }

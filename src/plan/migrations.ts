@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { notifyTriggerSql } from '../platform/changes.ts';
 
 const m0100: Migration = {
   async up(db: Kysely<any>) {
@@ -85,4 +86,15 @@ const m0100: Migration = {
   },
 };
 
-export const planMigrations = { '0100_plan': m0100 };
+export const planTables = ['plan_pillar', 'plan_category', 'plan_department', 'plan_goal', 'plan_indicator', 'plan_project', 'plan_milestone', 'plan_light_rule'] as const;
+
+const m0101: Migration = {
+  async up(db: Kysely<any>) {
+    for (const t of planTables) for (const q of notifyTriggerSql(t)) await sql.raw(q).execute(db);
+  },
+  async down(db: Kysely<any>) {
+    for (const t of planTables) await sql.raw(`DROP TRIGGER IF EXISTS ${t}_notify ON ${t}`).execute(db);
+  },
+};
+
+export const planMigrations = { '0100_plan': m0100, '0101_plan_notify': m0101 };

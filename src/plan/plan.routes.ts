@@ -17,20 +17,32 @@ import {
   projectView,
 } from './model.ts';
 import type { PlanService } from './plan.service.ts';
+import type { ResponseCache } from '../platform/response-cache.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const goalTables = ['plan_goal', 'plan_indicator', 'plan_pillar'];
+const projectTables = ['plan_project', 'plan_milestone', 'plan_light_rule', 'plan_category', 'plan_department'];
+
+/** Sends a cached, pre-encoded JSON body; answers a matching If-None-Match with 304. */
+async function sendCached(req: FastifyRequest, reply: FastifyReply, cached: { body: Buffer; etag: string }) {
+  reply.header('etag', cached.etag).header('cache-control', 'no-cache');
+  if (req.headers['if-none-match'] === cached.etag) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(cached.body);
+}
 
 const writers = ['admin', 'editor'] as const;
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 const security = [{ bearer: [] }];
 const idParams = z.object({ id: idSlug });
 
-export function planRoutes(service: PlanService) {
+export function planRoutes(service: PlanService, cache: ResponseCache) {
   return (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['plan'];
 
-    r.get('/api/plan/pillars', { schema: { tags, summary: '重点领域 / pillars', response: { 200: z.object({ items: z.array(pillarView) }) } } }, async () => ({
-      items: await service.pillars(),
-    }));
+    r.get('/api/plan/pillars', { schema: { tags, summary: '重点领域 / pillars', response: { 200: z.object({ items: z.array(pillarView) }) } } }, async (req, reply) =>
+      sendCached(req, reply, await cache.get('pillars', goalTables, async () => ({ items: await service.pillars() }))),
+    );
     r.get('/api/plan/categories', { schema: { tags, summary: '项目类别 / key-project categories', response: { 200: z.object({ items: z.array(namedItem) }) } } }, async () => ({
       items: await service.categories(),
     }));
@@ -48,7 +60,8 @@ export function planRoutes(service: PlanService) {
           response: { 200: z.object({ items: z.array(goalView) }), 400: problemSchema },
         },
       },
-      async (req) => ({ items: await service.listGoals(req.query.pillar) }),
+      async (req, reply) =>
+        sendCached(req, reply, await cache.get(`goals:${req.query.pillar ?? ''}`, goalTables, async () => ({ items: await service.listGoals(req.query.pillar) }))),
     );
     r.get('/api/plan/goals/:id', { schema: { tags, summary: '一个目标 / one goal', params: idParams, response: { 200: goalView, ...errors } } }, async (req) =>
       service.getGoal(req.params.id),
@@ -95,9 +108,17 @@ export function planRoutes(service: PlanService) {
           response: { 200: z.object({ items: z.array(projectView), total: z.number() }), 400: problemSchema },
         },
       },
-      async (req) => {
-        const items = await service.listProjects(req.query);
-        return { items, total: items.length };
+      async (req, reply) => {
+        // Lights depend on the evaluation date: today's date is part of the key.
+        const key = `projects:${service.today()}:${JSON.stringify(req.query)}`;
+        return sendCached(
+          req,
+          reply,
+          await cache.get(key, projectTables, async () => {
+            const items = await service.listProjects(req.query);
+            return { items, total: items.length };
+          }),
+        );
       },
     );
     r.get(

@@ -50,7 +50,15 @@ export class PlanService {
   constructor(
     private store: PlanStore,
     private now: () => Date = () => new Date(),
+    /** Called after a committed write with the table it changed (response caches listen). */
+    private announce: (table: string) => void = () => {},
   ) {}
+
+  private async write<T>(table: string, fn: (tx: PlanTx) => Promise<T>): Promise<T> {
+    const out = await this.db.transaction().execute(fn);
+    this.announce(table);
+    return out;
+  }
 
   private get db(): PlanDb {
     return this.store.db;
@@ -120,7 +128,7 @@ export class PlanService {
 
   async createGoal(p: Principal, input: GoalCreate, requestId?: string): Promise<GoalView> {
     assertInScope(p, { cityId: PLAN_CITY, departmentId: null }, input.id);
-    return this.db.transaction().execute(async (tx) => {
+    return this.write('plan_goal', async (tx) => {
       if (await this.store.getGoal(tx, input.id)) throw new AppError('conflict', 409, 'error.conflict.exists', { what: 'entity.goal', id: input.id });
       await this.checkGoalRefs(tx, input.id, input.pillarId, input.indicators.map((i) => i.id));
       await this.store.insertGoal(tx, input);
@@ -133,7 +141,7 @@ export class PlanService {
 
   async patchGoal(p: Principal, id: string, patch: GoalPatch, requestId?: string): Promise<GoalView> {
     assertInScope(p, { cityId: PLAN_CITY, departmentId: null }, id);
-    return this.db.transaction().execute(async (tx) => {
+    return this.write('plan_goal', async (tx) => {
       const row = await this.store.getGoal(tx, id, true);
       if (!row) throw notFound('entity.goal', id);
       if (patch.version !== undefined && patch.version !== row.version) {
@@ -159,7 +167,7 @@ export class PlanService {
 
   async deleteGoal(p: Principal, id: string, requestId?: string): Promise<void> {
     assertInScope(p, { cityId: PLAN_CITY, departmentId: null }, id);
-    await this.db.transaction().execute(async (tx) => {
+    await this.write('plan_goal', async (tx) => {
       const row = await this.store.getGoal(tx, id, true);
       if (!row) throw notFound('entity.goal', id);
       const before = goalView(row, await this.store.listIndicators(tx, id));
@@ -231,7 +239,7 @@ export class PlanService {
 
   async createProject(p: Principal, input: ProjectCreate, requestId?: string): Promise<ProjectView> {
     assertInScope(p, { cityId: input.cityId, departmentId: input.ownerDepartment }, input.id);
-    return this.db.transaction().execute(async (tx) => {
+    return this.write('plan_project', async (tx) => {
       if (await this.store.getProject(tx, input.id)) throw new AppError('conflict', 409, 'error.conflict.exists', { what: 'entity.keyProject', id: input.id });
       await this.checkProjectRefs(tx, input);
       await this.store.insertProject(tx, input);
@@ -243,7 +251,7 @@ export class PlanService {
   }
 
   async patchProject(p: Principal, id: string, patch: ProjectPatch, requestId?: string): Promise<ProjectView> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.write('plan_project', async (tx) => {
       const row = await this.store.getProject(tx, id, true);
       if (!row) throw notFound('entity.keyProject', id);
       // Both where the record is and where it would go must be inside the editor's scope.
@@ -274,7 +282,7 @@ export class PlanService {
   }
 
   async deleteProject(p: Principal, id: string, requestId?: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.write('plan_project', async (tx) => {
       const row = await this.store.getProject(tx, id, true);
       if (!row) throw notFound('entity.keyProject', id);
       assertInScope(p, { cityId: row.city_id, departmentId: row.owner_department }, id);
@@ -289,7 +297,7 @@ export class PlanService {
    * that edits made through the API survive restarts and upgrades.
    */
   async seed(plan: PlanFile): Promise<{ goals: number; projects: number }> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.write('*', async (tx) => {
       await this.store.insertNamed(tx, 'plan_category', plan.categories);
       await this.store.insertNamed(tx, 'plan_department', plan.departments);
       await this.store.insertPillars(tx, plan.pillars);

@@ -1,0 +1,609 @@
+/**
+ * RAPTOR (Delling, Pajor, Werneck: "Round-Based Public Transit Routing", 2012) over a Timetable.
+ *
+ * Round k scans every pattern serving a stop whose boarding time improved in round k−1, from the earliest
+ * such position, keeping the earliest catchable trip (binary search, FIFO patterns); then relaxes the
+ * change time at each stop reached by vehicle and its footpaths (not chained). Labels are kept per round
+ * with "at most k rides" semantics, so the Pareto front over (arrival, rides) comes out of one run, and
+ * range queries (rRAPTOR) reuse labels from later departures. Arrive-by runs the same code on the
+ * time-reversed timetable.
+ *
+ * Allocation: one Raptor per timetable (and maximum number of rounds) holds every array; a query resets
+ * only what it touched. Pure: no clock, no I/O.
+ */
+import { NO_RULE, FORBIDDEN, ruleFor, transferRequirement } from './network.ts';
+import type { Timetable } from './timetable.ts';
+import { INF } from './util.ts';
+
+/** Where a search starts: reach `stop` at departure time + `offset` seconds. */
+export type Source = {
+  stop: number;
+  offset: number;
+  /** 0 the origin stop itself, 1 a footpath from origin stop `from`, 2 a walk from a coordinate. */
+  kind: 0 | 1 | 2;
+  from: number;
+  distance: number;
+};
+
+/** A stop that ends a search: arriving by vehicle at `stop` then walking `egress` seconds. */
+export type Target = {
+  stop: number;
+  egress: number;
+  distance: number;
+  /** The stop is part of the destination itself (so a footpath into it also reaches the destination). */
+  direct: boolean;
+};
+
+export type SearchOptions = {
+  maxRides: number;
+  modeMask: number;
+  wheelchair: boolean;
+  /** A walk-only journey from the sources' coordinate to the destination coordinate, if within reach. */
+  directWalk?: { duration: number; distance: number } | null;
+};
+
+/** One step of a path in engine terms (engine time direction). */
+export type Segment =
+  | { type: 'walk'; from: number; to: number; duration: number; distance: number; source: number }
+  | { type: 'ride'; trip: number; pattern: number; boardPos: number; alightPos: number; link: number };
+
+/** A Pareto-optimal result of a run: rides, engine-world start and arrival times, and its segments. */
+export type RawJourney = { rides: number; start: number; arrival: number; segments: Segment[] };
+
+const FORCED_MAX = 64;
+
+export class Raptor {
+  readonly tt: Timetable;
+  readonly maxRides: number;
+  private readonly n: number;
+  // "at most k rides" labels, row k = rides
+  private readonly arrV: Int32Array;
+  private readonly brd: Int32Array;
+  private readonly brdRound: Int32Array;
+  // exact labels of round k
+  private readonly vTime: Int32Array;
+  private readonly vTrip: Int32Array;
+  private readonly vBoardPos: Int32Array;
+  private readonly vAlightPos: Int32Array;
+  private readonly vSrc: Int32Array;
+  private readonly bTime: Int32Array;
+  private readonly bFrom: Int32Array;
+  private readonly bDur: Int32Array;
+  private readonly bDist: Float32Array;
+  // target
+  private readonly tBest: Int32Array;
+  private readonly tTime: Int32Array;
+  private readonly tStop: Int32Array; // vehicle stop, or -1 for walk-only
+  private readonly tVia: Int32Array; // target stop reached by footpath, or -1
+  private readonly tWalk: Int32Array;
+  private readonly tDist: Float64Array;
+  private readonly tSrc: Int32Array; // walk-only: source index (-1: direct coordinate walk)
+  private readonly tRun: Int32Array;
+  private readonly tgtEgress: Int32Array;
+  private readonly tgtDist: Float64Array;
+  private readonly tgtDirect: Uint8Array;
+  private targets: Target[] = [];
+  // marking
+  private readonly marked: Uint8Array;
+  private markedList: Int32Array;
+  private markedCount = 0;
+  private readonly nextMarked: Uint8Array;
+  private nextList: Int32Array;
+  private nextCount = 0;
+  private readonly improved: Uint8Array;
+  private improvedList: Int32Array;
+  private improvedCount = 0;
+  private readonly patMin: Int32Array;
+  private readonly patList: Int32Array;
+  private patCount = 0;
+  private readonly patCand: Int32Array;
+  // trip-link candidates (records live for a whole query, range runs included)
+  private cRound = new Int32Array(64);
+  private cTrip = new Int32Array(64);
+  private cBoardPos = new Int32Array(64);
+  private cAlightPos = new Int32Array(64);
+  private cSrc = new Int32Array(64);
+  private cToTrip = new Int32Array(64);
+  private cToPos = new Int32Array(64);
+  private cTime = new Int32Array(64);
+  private cKind = new Uint8Array(64);
+  private cNext = new Int32Array(64);
+  private cCount = 0;
+  private roundCandStart = 0;
+  // trips boarded through links during one pattern scan (for their own links)
+  private readonly forcedTrip = new Int32Array(FORCED_MAX);
+  private readonly forcedPos = new Int32Array(FORCED_MAX);
+  private readonly forcedSrc = new Int32Array(FORCED_MAX);
+  private forcedCount = 0;
+  private sources: Source[] = [];
+  private run = 0;
+  private dirty = false;
+  private opts: SearchOptions = { maxRides: 1, modeMask: 0x3fff, wheelchair: false };
+
+  constructor(tt: Timetable, maxRides = 9) {
+    this.tt = tt;
+    this.maxRides = maxRides;
+    const n = (this.n = tt.stopCount);
+    const R = maxRides + 1;
+    this.arrV = new Int32Array(R * n).fill(INF);
+    this.brd = new Int32Array(R * n).fill(INF);
+    this.brdRound = new Int32Array(R * n);
+    this.vTime = new Int32Array(R * n);
+    this.vTrip = new Int32Array(R * n);
+    this.vBoardPos = new Int32Array(R * n);
+    this.vAlightPos = new Int32Array(R * n);
+    this.vSrc = new Int32Array(R * n);
+    this.bTime = new Int32Array(R * n);
+    this.bFrom = new Int32Array(R * n);
+    this.bDur = new Int32Array(R * n);
+    this.bDist = new Float32Array(R * n);
+    this.tBest = new Int32Array(R).fill(INF);
+    this.tTime = new Int32Array(R);
+    this.tStop = new Int32Array(R);
+    this.tVia = new Int32Array(R);
+    this.tWalk = new Int32Array(R);
+    this.tDist = new Float64Array(R);
+    this.tSrc = new Int32Array(R);
+    this.tRun = new Int32Array(R);
+    this.tgtEgress = new Int32Array(n).fill(-1);
+    this.tgtDist = new Float64Array(n);
+    this.tgtDirect = new Uint8Array(n);
+    this.marked = new Uint8Array(n);
+    this.markedList = new Int32Array(n);
+    this.nextMarked = new Uint8Array(n);
+    this.nextList = new Int32Array(n);
+    this.improved = new Uint8Array(n);
+    this.improvedList = new Int32Array(n);
+    this.patMin = new Int32Array(tt.patternCount).fill(INF);
+    this.patList = new Int32Array(tt.patternCount);
+    this.patCand = new Int32Array(tt.patternCount).fill(-1);
+  }
+
+  /** Clears all labels (a new query, or the start of a range query). */
+  reset(): void {
+    if (!this.dirty) return;
+    this.arrV.fill(INF);
+    this.brd.fill(INF);
+    this.tBest.fill(INF);
+    this.tRun.fill(0);
+    for (const t of this.targets) {
+      this.tgtEgress[t.stop] = -1;
+      this.tgtDirect[t.stop] = 0;
+    }
+    this.targets = [];
+    this.cCount = 0;
+    this.dirty = false;
+  }
+
+  /** Sets sources, targets and options for the following `search` calls (after `reset`). */
+  prepare(sources: Source[], targets: Target[], opts: SearchOptions): void {
+    if (opts.maxRides > this.maxRides) throw new Error(`this router holds ${this.maxRides} rounds, asked for ${opts.maxRides}`);
+    this.dirty = true;
+    this.sources = sources;
+    this.opts = opts;
+    for (const t of this.targets) {
+      this.tgtEgress[t.stop] = -1;
+      this.tgtDirect[t.stop] = 0;
+    }
+    this.targets = targets;
+    for (const t of targets) {
+      // Keep the best egress when a stop is listed twice.
+      if (this.tgtEgress[t.stop]! < 0 || t.egress < this.tgtEgress[t.stop]!) {
+        this.tgtEgress[t.stop] = t.egress;
+        this.tgtDist[t.stop] = t.distance;
+      }
+      if (t.direct) this.tgtDirect[t.stop] = 1;
+    }
+  }
+
+  /**
+   * One RAPTOR run departing at `t0` (engine time). Labels from earlier calls since `reset` are kept
+   * (rRAPTOR); returns the journeys this run improved, fewest rides first. `markOnly` (per source)
+   * limits the stops marked in round 0 to those with a departure at `t0` (range queries).
+   */
+  search(t0: number, markOnly: Uint8Array | null = null): RawJourney[] {
+    const run = ++this.run;
+    const n = this.n;
+    const K = this.opts.maxRides;
+    const tt = this.tt;
+    const net = tt.network;
+    const wheelchair = this.opts.wheelchair;
+
+    // ---- round 0: sources
+    this.markedCount = 0;
+    this.nextCount = 0;
+    this.roundCandStart = this.cCount;
+    this.sources.forEach((s, i) => {
+      const t = t0 + s.offset;
+      // rRAPTOR marks only the sources with a departure at this time; the others keep labels that
+      // catch the same trips as before (no departure lies between), though their times are updated.
+      if (this.relaxBoard(0, s.stop, t, -1 - i, s.offset, s.distance) && (!markOnly || markOnly[i] === 1)) this.mark(s.stop);
+      // walk-only journeys: the origin stop itself (with its egress), or a footpath/access walk into the destination
+      if (s.kind === 0 ? this.tgtEgress[s.stop]! >= 0 : this.tgtDirect[s.stop] === 1) {
+        const e = s.kind === 0 ? this.tgtEgress[s.stop]! : 0;
+        if (t + e < this.tBest[0]!) this.setTarget(0, t + e, -1, -1, e, s.kind === 0 ? this.tgtDist[s.stop]! : 0, i, run);
+      }
+    });
+    if (this.opts.directWalk) {
+      const t = t0 + this.opts.directWalk.duration;
+      if (t < this.tBest[0]!) this.setTarget(0, t, -1, -1, this.opts.directWalk.duration, this.opts.directWalk.distance, -1, run);
+    }
+    this.swapMarked();
+
+    for (let k = 1; k <= K; k++) {
+      // ---- collect patterns
+      this.patCount = 0;
+      const mask = this.opts.modeMask;
+      for (let m = 0; m < this.markedCount; m++) {
+        const p = this.markedList[m]!;
+        this.marked[p] = 0;
+        for (let e = tt.spStart[p]!; e < tt.spStart[p + 1]!; e++) {
+          const P = tt.spPattern[e]!;
+          if (!((mask >> tt.patMode[P]!) & 1)) continue;
+          const pos = tt.spPos[e]!;
+          if (this.patMin[P] === INF) this.patList[this.patCount++] = P;
+          if (pos < this.patMin[P]!) this.patMin[P] = pos;
+        }
+      }
+      const candEnd = this.cCount;
+      for (let c = this.roundCandStart; c < candEnd; c++) {
+        const P = tt.tripPattern[this.cToTrip[c]!]!;
+        if (!((mask >> tt.patMode[P]!) & 1)) continue;
+        if (this.patMin[P] === INF) this.patList[this.patCount++] = P;
+        if (this.cToPos[c]! < this.patMin[P]!) this.patMin[P] = this.cToPos[c]!;
+        this.cNext[c] = this.patCand[P]!;
+        this.patCand[P] = c;
+      }
+      this.roundCandStart = candEnd;
+      if (this.patCount === 0) break;
+
+      // ---- scan patterns
+      this.improvedCount = 0;
+      for (let x = 0; x < this.patCount; x++) {
+        const P = this.patList[x]!;
+        this.scan(P, k, this.patMin[P]!, wheelchair);
+        this.patMin[P] = INF;
+        this.patCand[P] = -1;
+      }
+
+      // ---- change times and footpaths from stops reached by vehicle
+      const row = k * n;
+      const fpStart = tt.fpStart;
+      const fpTo = tt.fpTo;
+      const fpDur = tt.fpDur;
+      for (let m = 0; m < this.improvedCount; m++) {
+        const p = this.improvedList[m]!;
+        this.improved[p] = 0;
+        const a = this.vTime[row + p]!;
+        const eg = this.tgtEgress[p]!;
+        if (eg >= 0 && a + eg < this.tBest[k]!) this.setTarget(k, a + eg, p, -1, eg, this.tgtDist[p]!, -1, run);
+        const c = tt.changeTime[p]!;
+        if (c >= 0 && this.relaxBoard(k, p, a + c, p, c, 0)) this.mark(p);
+        for (let e = fpStart[p]!; e < fpStart[p + 1]!; e++) {
+          const q = fpTo[e]!;
+          const t = a + fpDur[e]!;
+          if (this.relaxBoard(k, q, t, p, fpDur[e]!, tt.fpDist[e]!)) this.mark(q);
+          if (this.tgtDirect[q] === 1 && t < this.tBest[k]!) this.setTarget(k, t, p, q, fpDur[e]!, tt.fpDist[e]!, -1, run);
+        }
+      }
+      this.swapMarked();
+      if (this.markedCount === 0 && this.cCount === this.roundCandStart) break;
+    }
+    // Leave marks clean for the next run.
+    for (let m = 0; m < this.markedCount; m++) this.marked[this.markedList[m]!] = 0;
+    this.markedCount = 0;
+    void net;
+
+    const out: RawJourney[] = [];
+    for (let k = 0; k <= K; k++) if (this.tRun[k] === run) out.push(this.reconstruct(k, t0));
+    return out;
+  }
+
+  private setTarget(k: number, t: number, stop: number, via: number, walk: number, dist: number, src: number, run: number) {
+    this.tTime[k] = t;
+    this.tStop[k] = stop;
+    this.tVia[k] = via;
+    this.tWalk[k] = walk;
+    this.tDist[k] = dist;
+    this.tSrc[k] = src;
+    this.tRun[k] = run;
+    for (let r = k; r <= this.opts.maxRides && t < this.tBest[r]!; r++) this.tBest[r] = t;
+  }
+
+  /** Board label at round k; `from` ≥ 0 is the stop reached by vehicle, < 0 encodes a source. */
+  private relaxBoard(k: number, q: number, t: number, from: number, dur: number, dist: number): boolean {
+    const n = this.n;
+    const i = k * n + q;
+    if (t >= this.brd[i]! || t >= this.tBest[k]!) return false;
+    this.bTime[i] = t;
+    this.bFrom[i] = from;
+    this.bDur[i] = dur;
+    this.bDist[i] = dist;
+    const K = this.opts.maxRides;
+    for (let r = k, j = i; r <= K && t < this.brd[j]!; r++, j += n) {
+      this.brd[j] = t;
+      this.brdRound[j] = k;
+    }
+    return true;
+  }
+
+  private mark(p: number) {
+    if (this.nextMarked[p]) return;
+    this.nextMarked[p] = 1;
+    this.nextList[this.nextCount++] = p;
+  }
+
+  private swapMarked() {
+    // next → current (the current flags are already cleared while collecting patterns)
+    const l = this.markedList;
+    this.markedList = this.nextList;
+    this.nextList = l;
+    this.markedCount = this.nextCount;
+    this.nextCount = 0;
+    for (let m = 0; m < this.markedCount; m++) {
+      const p = this.markedList[m]!;
+      this.nextMarked[p] = 0;
+      this.marked[p] = 1;
+    }
+  }
+
+  private scan(P: number, k: number, startPos: number, wheelchair: boolean) {
+    const tt = this.tt;
+    const n = this.n;
+    const s0 = tt.patStopStart[P]!;
+    const L = tt.patStopStart[P + 1]! - s0;
+    const t0 = tt.patTripStart[P]!;
+    const nT = tt.patTripStart[P + 1]! - t0;
+    const base = tt.patTimeBase[P]!;
+    const arr = tt.arr;
+    const dep = tt.dep;
+    const patStops = tt.patStops;
+    const patFlags = tt.patFlags;
+    const arrV = this.arrV;
+    const brd = this.brd;
+    const tBest = this.tBest;
+    const row = k * n;
+    const prevRow = row - n;
+    const hasLinks = tt.patHasLinks[P] === 1;
+    const candHead = this.patCand[P]!;
+    const accessibleStop = tt.network.stopAccessible;
+    const accessibleTrip = tt.tripAccessible;
+    const ruleStop = tt.ruleStop;
+    let cur = -1;
+    let curBoard = -1;
+    let curSrc = 0;
+    let catchIdx = nT;
+    let catchPos = -1;
+    let catchSrc = 0;
+    this.forcedCount = 0;
+    for (let i = startPos; i < L; i++) {
+      const p = patStops[s0 + i]!;
+      const fl = patFlags[s0 + i]!;
+      const okStop = !wheelchair || accessibleStop[p] === 1;
+      if (cur >= 0) {
+        if (fl & 2 && okStop) {
+          const a = arr[base + cur * L + i]!;
+          if (a < arrV[row + p]! && a < tBest[k]!) {
+            const x = row + p;
+            this.vTime[x] = a;
+            this.vTrip[x] = t0 + cur;
+            this.vBoardPos[x] = curBoard;
+            this.vAlightPos[x] = i;
+            this.vSrc[x] = curSrc;
+            for (let r = k, j = x; r <= this.opts.maxRides && a < arrV[j]!; r++, j += n) arrV[j] = a;
+            if (!this.improved[p]) {
+              this.improved[p] = 1;
+              this.improvedList[this.improvedCount++] = p;
+            }
+          }
+        }
+        if (hasLinks) this.fireLinks(P, k, i, s0 + i, L, t0, base, fl, okStop, cur, curBoard, curSrc, catchIdx, catchPos, catchSrc, wheelchair);
+      }
+      if (fl & 1 && okStop) {
+        const bt = brd[prevRow + p]!;
+        if (bt < INF) {
+          const hi = cur >= 0 ? cur : nT;
+          if (hi > 0 && (cur < 0 || bt <= dep[base + cur * L + i]!)) {
+            // earliest trip j in [0, hi) with dep ≥ bt
+            let lo = 0;
+            let h = hi;
+            while (lo < h) {
+              const mid = (lo + h) >>> 1;
+              if (dep[base + mid * L + i]! < bt) lo = mid + 1;
+              else h = mid;
+            }
+            let j = lo;
+            if (wheelchair) while (j < hi && accessibleTrip[t0 + j] !== 1) j++;
+            if (ruleStop[p] === 1) while (j < hi && !this.allowed(prevRow + p, t0 + j, dep[base + j * L + i]!)) j++;
+            if (j < hi) {
+              cur = j;
+              curBoard = i;
+              curSrc = this.brdRound[prevRow + p]!;
+              if (j < catchIdx) {
+                catchIdx = j;
+                catchPos = i;
+                catchSrc = curSrc;
+              }
+            }
+          }
+        }
+      }
+      if (candHead >= 0) {
+        for (let c = candHead; c >= 0; c = this.cNext[c]!) {
+          if (this.cToPos[c] !== i) continue;
+          const b = this.cToTrip[c]! - t0;
+          if (dep[base + b * L + i]! < this.cTime[c]!) continue;
+          if (wheelchair && (accessibleTrip[t0 + b] !== 1 || (this.cKind[c] !== 4 && !okStop))) continue;
+          // Remember the trip for its own links even when an earlier trip is the better ride here.
+          if (hasLinks && this.forcedCount < FORCED_MAX) {
+            this.forcedTrip[this.forcedCount] = b;
+            this.forcedPos[this.forcedCount] = i;
+            this.forcedSrc[this.forcedCount++] = -1 - c;
+          }
+          if (cur >= 0 && b >= cur) continue;
+          cur = b;
+          curBoard = i;
+          curSrc = -1 - c;
+        }
+      }
+    }
+  }
+
+  /** Trip/route rules at a boarding: is trip `b` departing at `d` allowed after the label at `labelIdx`? */
+  private allowed(labelIdx: number, b: number, d: number): boolean {
+    const n = this.n;
+    const p = labelIdx % n;
+    const j = this.brdRound[labelIdx]!;
+    const from = this.bFrom[j * n + p]!;
+    if (from < 0) return true;
+    const tt = this.tt;
+    const a = this.vTrip[j * n + from]!;
+    const net = tt.network;
+    // Forward: from trip a (alighted at `from`) to trip b at p; reversed: b is the earlier trip.
+    const [x, y, sx, sy] = tt.reversed ? [b, a, p, from] : [a, b, from, p];
+    const rule = ruleFor(net, tt.tripNet[x]!, sx, tt.tripNet[y]!, sy);
+    if (!rule) return true;
+    // Trip-to-trip rules relate runs of the same service day (frequency runs excepted).
+    if (rule.fromTrip >= 0 && rule.toTrip >= 0 && tt.tripFreqStart[x]! < 0 && tt.tripFreqStart[y]! < 0 && tt.tripShift[x] !== tt.tripShift[y]) return true;
+    const need = transferRequirement(net, tt.tripNet[x]!, sx, tt.tripNet[y]!, sy);
+    if (need === NO_RULE) return true;
+    if (need === FORBIDDEN) return false;
+    return d >= this.vTime[j * n + from]! + need;
+  }
+
+  private fireLinks(
+    P: number,
+    k: number,
+    i: number,
+    key: number,
+    L: number,
+    t0: number,
+    base: number,
+    fl: number,
+    okStop: boolean,
+    cur: number,
+    curBoard: number,
+    curSrc: number,
+    catchIdx: number,
+    catchPos: number,
+    catchSrc: number,
+    wheelchair: boolean,
+  ) {
+    const tt = this.tt;
+    if (k >= this.opts.maxRides) return;
+    for (let e = tt.linkStart[key]!; e < tt.linkStart[key + 1]!; e++) {
+      const j = tt.linkFromTrip[e]!;
+      let bp: number;
+      let bs: number;
+      if (j === cur) {
+        bp = curBoard;
+        bs = curSrc;
+      } else if (j >= catchIdx) {
+        bp = catchPos;
+        bs = catchSrc;
+      } else {
+        let f = 0;
+        while (f < this.forcedCount && this.forcedTrip[f] !== j) f++;
+        if (f === this.forcedCount) continue;
+        bp = this.forcedPos[f]!;
+        bs = this.forcedSrc[f]!;
+      }
+      const kind = tt.linkKind[e]!;
+      if (kind !== 4 && !(fl & 2 && okStop)) continue;
+      if (wheelchair && tt.tripAccessible[t0 + j] !== 1) continue;
+      const a = tt.arr[base + j * L + i]!;
+      if (a >= this.tBest[k]!) continue;
+      const c = this.cCount++;
+      if (c >= this.cRound.length) this.growCandidates();
+      this.cRound[c] = k;
+      this.cTrip[c] = t0 + j;
+      this.cBoardPos[c] = bp;
+      this.cAlightPos[c] = i;
+      this.cSrc[c] = bs;
+      this.cToTrip[c] = tt.linkToTrip[e]!;
+      this.cToPos[c] = tt.linkToPos[e]!;
+      this.cTime[c] = a + tt.linkMin[e]!;
+      this.cKind[c] = kind;
+      void P;
+    }
+  }
+
+  private growCandidates() {
+    const g = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.cRound = g(this.cRound);
+    this.cTrip = g(this.cTrip);
+    this.cBoardPos = g(this.cBoardPos);
+    this.cAlightPos = g(this.cAlightPos);
+    this.cSrc = g(this.cSrc);
+    this.cToTrip = g(this.cToTrip);
+    this.cToPos = g(this.cToPos);
+    this.cTime = g(this.cTime);
+    this.cKind = g(this.cKind);
+    this.cNext = g(this.cNext);
+  }
+
+  /** Segments of the round-k target label, in engine order. */
+  private reconstruct(k: number, t0: number): RawJourney {
+    const n = this.n;
+    const segs: Segment[] = [];
+    const arrival = this.tTime[k]!;
+    let stop = this.tStop[k]!;
+    if (stop < 0) {
+      const s = this.tSrc[k]!;
+      if (s < 0) segs.push({ type: 'walk', from: -1, to: -1, duration: this.tWalk[k]!, distance: this.tDist[k]!, source: -1 });
+      else {
+        const src = this.sources[s]!;
+        if (src.kind !== 0) segs.push({ type: 'walk', from: src.kind === 1 ? src.from : -1, to: src.stop, duration: src.offset, distance: src.distance, source: s });
+        else if (!this.tgtDirect[src.stop]) segs.push({ type: 'walk', from: src.stop, to: -1, duration: this.tWalk[k]!, distance: this.tDist[k]!, source: s });
+      }
+      return { rides: 0, start: t0, arrival, segments: segs };
+    }
+    // final walk
+    const tail: Segment[] = [];
+    if (this.tVia[k]! >= 0) tail.push({ type: 'walk', from: stop, to: this.tVia[k]!, duration: this.tWalk[k]!, distance: this.tDist[k]!, source: -1 });
+    else if (this.tWalk[k]! > 0 || !this.tgtDirect[stop]) tail.push({ type: 'walk', from: stop, to: -1, duration: this.tWalk[k]!, distance: this.tDist[k]!, source: -1 });
+    let round = k;
+    // ride info of the current label
+    let trip = this.vTrip[round * n + stop]!;
+    let boardPos = this.vBoardPos[round * n + stop]!;
+    let alightPos = this.vAlightPos[round * n + stop]!;
+    let src = this.vSrc[round * n + stop]!;
+    let start = t0;
+    for (let guard = 0; guard < 4 * (this.opts.maxRides + 2); guard++) {
+      const P = this.tt.tripPattern[trip]!;
+      if (src < 0) {
+        const c = -1 - src;
+        tail.push({ type: 'ride', trip, pattern: P, boardPos, alightPos, link: this.cKind[c]! });
+        trip = this.cTrip[c]!;
+        boardPos = this.cBoardPos[c]!;
+        alightPos = this.cAlightPos[c]!;
+        src = this.cSrc[c]!;
+        round = this.cRound[c]!;
+        continue;
+      }
+      tail.push({ type: 'ride', trip, pattern: P, boardPos, alightPos, link: 0 });
+      const j = src;
+      const q = this.tt.patStops[this.tt.patStopStart[P]! + boardPos]!;
+      const from = this.bFrom[j * n + q]!;
+      if (from < 0) {
+        const s = this.sources[-1 - from]!;
+        if (s.kind !== 0) tail.push({ type: 'walk', from: s.kind === 1 ? s.from : -1, to: s.stop, duration: s.offset, distance: s.distance, source: -1 - from });
+        start = this.bTime[j * n + q]! - s.offset;
+        break;
+      }
+      if (from !== q) tail.push({ type: 'walk', from, to: q, duration: this.bDur[j * n + q]!, distance: this.bDist[j * n + q]!, source: -1 });
+      stop = from;
+      round = j;
+      trip = this.vTrip[round * n + stop]!;
+      boardPos = this.vBoardPos[round * n + stop]!;
+      alightPos = this.vAlightPos[round * n + stop]!;
+      src = this.vSrc[round * n + stop]!;
+    }
+    tail.reverse();
+    return { rides: k, start, arrival, segments: tail };
+  }
+}
