@@ -36,6 +36,8 @@ const messages = {
   'entity.department': { zh: '部门', en: 'department' },
   'entity.city': { zh: '城市', en: 'city' },
   'entity.token': { zh: 'API 令牌', en: 'API token' },
+  'entity.feed': { zh: 'GTFS 数据源', en: 'GTFS feed' },
+  'entity.stop': { zh: '车站', en: 'stop or station' },
   'scope.city': { zh: '城市', en: 'city' },
   'scope.department': { zh: '部门', en: 'department' },
   'scope.all': { zh: '全部', en: 'everything' },
