@@ -8,6 +8,7 @@ import { appendAudit } from './platform/audit.ts';
 import { t } from './platform/i18n.ts';
 import { openPlatform, seedPlatform, startServer, version, type Platform } from './server.ts';
 import { projectStatuses } from './plan/model.ts';
+import { registerTransitCommands } from './transit/transit.cli.ts';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 3, invalid: 4, notFound: 5, auth: 6 } as const;
@@ -44,18 +45,20 @@ function runningServer(config: Config): (LockInfo & { secret: string }) | null {
   }
 }
 
-async function callApi(server: { serverUrl?: string; secret: string }, method: string, urlPath: string, body?: unknown): Promise<unknown> {
+async function callApi(server: { serverUrl?: string; secret: string }, method: string, urlPath: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
   const res = await fetch(`${server.serverUrl}${urlPath}`, {
     method,
     headers: {
       authorization: `Bearer ${server.secret}`,
       'accept-language': process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(body !== undefined ? { 'content-type': contentType } : {}),
     },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(body !== undefined ? { body: Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   const data = text ? (JSON.parse(text) as unknown) : null;
+  // A rejected GTFS feed is an answer with its report, not a failure of the call.
+  if (res.status === 422 && data && typeof data === 'object' && 'report' in data) return data;
   if (!res.ok) {
     const p = data as { detail?: string; errors?: { field: string; message: string }[] };
     const lines = [p?.detail ?? `HTTP ${res.status}`, ...(p?.errors ?? []).map((e) => `  ${e.field}: ${e.message}`)];
@@ -253,6 +256,16 @@ export function buildCli(): Command {
       print(!!o.json, out, () => `${out.id}: ${out.status}, light ${out.light.color} (${out.light.reason[lang()]})`);
     });
 
+  registerTransitCommands(program, {
+    principal: cliPrincipal,
+    withTransit: (command, direct, viaApi) =>
+      withPlatform(loadConfig(), command, (p) => direct({ transit: p.transit, planner: p.planner }), (server) => viaApi((method, urlPath, body, contentType) => callApi(server, method, urlPath, body, contentType))),
+    print,
+    fail: (message, code) => {
+      throw new CliError(message, code);
+    },
+  });
+
   return program;
 }
 
@@ -260,11 +273,15 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildCli();
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
+    }
+    if (e instanceof Error && e.name === 'BatchError' && typeof (e as { exitCode?: unknown }).exitCode === 'number') {
+      process.stderr.write(`xietong: ${e.message}\n`);
+      return (e as unknown as { exitCode: number }).exitCode;
     }
     if (e instanceof CliError) {
       process.stderr.write(`xietong: ${e.message}\n`);

@@ -10,17 +10,24 @@ import { buildApp, type App } from './http/app.ts';
 import { platformRoutes } from './http/platform.routes.ts';
 import { geoRoutes, readCities, seedCities } from './geo/geo.routes.ts';
 import { PlanService, PlanStore, planFile, planRoutes, type PlanTables } from './plan/index.ts';
+import { TransitPlanner, TransitService, TransitStore, transitRoutes, type TransitDb } from './transit/index.ts';
+import type { Principal } from './platform/auth.ts';
 import { projectRoot } from './platform/config.ts';
 import path from 'node:path';
 
 export const version: string = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 export const planDataPath = path.join(projectRoot, 'data', 'plan', 'plan.json');
+export const jjjFeedsDir = path.join(projectRoot, 'data', 'jjj');
+export const illustrativeLabel = { zh: '示意时刻表，依据公开报道的运行时间编制', en: 'illustrative schedule built from published travel times' };
+const seedPrincipal: Principal = { tokenId: 'system-seed', label: 'bundled dataset', role: 'admin', scope: { cityId: null, departmentId: null } };
 
 export type Platform = {
   handle: DbHandle;
   changes: ChangeFeed;
   cache: ResponseCache;
   plan: PlanService;
+  transit: TransitService;
+  planner: TransitPlanner;
   close(): Promise<void>;
 };
 
@@ -45,11 +52,15 @@ export async function openPlatform(config: Config, command: string, opts: { now?
   }
   const announce = (table: string) => changes.announce(table);
   const plan = new PlanService(new PlanStore(handle.db.withTables<PlanTables>()), opts.now, announce);
+  const transit = new TransitService(new TransitStore(handle.db as unknown as TransitDb), announce);
+  const planner = new TransitPlanner(transit, config.walkRadius, opts.now);
   return {
     handle,
     changes,
     cache,
     plan,
+    transit,
+    planner,
     async close() {
       await changes.close();
       await handle.close();
@@ -57,13 +68,13 @@ export async function openPlatform(config: Config, command: string, opts: { now?
   };
 }
 
-export type SeedReport = { cities: number; goals: number; projects: number; skipped: boolean };
+export type SeedReport = { cities: number; goals: number; projects: number; feeds: string[]; skipped: boolean };
 
 /** Loads the bundled regional dataset: at first start, or on demand with `force`. */
 export async function seedPlatform(p: Platform, force = false): Promise<SeedReport> {
   const db = p.handle.db;
   const done = await db.selectFrom('app_meta').select('value').where('key', '=', 'seed.version').executeTakeFirst();
-  if (done && !force) return { cities: 0, goals: 0, projects: 0, skipped: true };
+  if (done && !force) return { cities: 0, goals: 0, projects: 0, feeds: [], skipped: true };
   const cities = readCities();
   await seedCities(db, cities);
   const parsed = planFile.safeParse(JSON.parse(fs.readFileSync(planDataPath, 'utf8')));
@@ -71,12 +82,21 @@ export async function seedPlatform(p: Platform, force = false): Promise<SeedRepo
     throw new Error(`${planDataPath} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   const r = await p.plan.seed(parsed.data);
+  // The illustrative regional rail network: each folder of data/jjj is one operator's feed.
+  const feeds: string[] = [];
+  const stored = new Set((await p.transit.listFeeds()).map((f) => f.id));
+  for (const dir of fs.readdirSync(jjjFeedsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    if (stored.has(dir)) continue;
+    const out = await p.transit.importFeed(seedPrincipal, path.join(jjjFeedsDir, dir), { feedId: dir, label: illustrativeLabel, sourceName: `data/jjj/${dir}` });
+    if (!out.imported) throw new Error(`bundled feed data/jjj/${dir} is invalid: ${out.report.errors} errors`);
+    feeds.push(dir);
+  }
   await db
     .insertInto('app_meta')
     .values({ key: 'seed.version', value: String(parsed.data.version) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(parsed.data.version) }))
     .execute();
-  return { cities: cities.length, ...r, skipped: false };
+  return { cities: cities.length, ...r, feeds, skipped: false };
 }
 
 export async function createApp(config: Config, p: Platform, opts: { localSecret?: string | null; logger?: boolean } = {}): Promise<App> {
@@ -86,6 +106,7 @@ export async function createApp(config: Config, p: Platform, opts: { localSecret
       (app, d) => platformRoutes(d.db, d.verifier)(app),
       (app, d) => geoRoutes(d.db)(app),
       (app) => planRoutes(p.plan, p.cache)(app),
+      (app) => transitRoutes(p.transit, p.planner, config.feedUploadLimit)(app),
     ],
   );
 }

@@ -13,6 +13,8 @@ const envSchema = z.object({
   XIETONG_RATE_LIMIT_ANON: z.coerce.number().int().min(0).default(60_000),
   XIETONG_SEED: z.enum(['auto', 'off']).default('auto'),
   XIETONG_WEB_DIR: z.string().optional(),
+  XIETONG_WALK_RADIUS: z.coerce.number().int().min(0).max(5000).default(500),
+  XIETONG_FEED_UPLOAD_LIMIT: z.coerce.number().int().min(1024).default(268_435_456),
 });
 
 export type Config = {
@@ -28,6 +30,10 @@ export type Config = {
   rateLimitAnonymous: number;
   seed: 'auto' | 'off';
   webDir: string;
+  /** Radius of generated walking transfers between stops of any feeds, in metres (0 = none). */
+  walkRadius: number;
+  /** Largest GTFS zip accepted by POST /api/transit/feeds/:id, in bytes. */
+  feedUploadLimit: number;
 };
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -54,5 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitAnonymous: e.XIETONG_RATE_LIMIT_ANON,
     seed: e.XIETONG_SEED,
     webDir: path.resolve(e.XIETONG_WEB_DIR ?? path.join(projectRoot, 'web', 'dist')),
+    walkRadius: e.XIETONG_WALK_RADIUS,
+    feedUploadLimit: e.XIETONG_FEED_UPLOAD_LIMIT,
   };
 }

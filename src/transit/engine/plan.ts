@@ -166,6 +166,9 @@ export function arriveBy(tt: Timetable, from: Place, to: Place, time: number, op
 /**
  * Every Pareto-optimal journey departing in [start, end] (rRAPTOR): no other journey leaves later, arrives
  * earlier and has fewer transfers (with at least one strictly better). Sorted by departure, then transfers.
+ * `departure` is when the rider leaves the origin: the latest time that still makes the first vehicle, or
+ * `end` for journeys whose first vehicle leaves after the window (the rider leaving at the end of the
+ * window waits; its legs keep their own times). A walk-only journey is reported leaving at both ends.
  */
 export function departureRange(tt: Timetable, from: Place, to: Place, start: number, end: number, options: PlanOptions = {}): Journey[] {
   const net = tt.network;
@@ -176,36 +179,67 @@ export function departureRange(tt: Timetable, from: Place, to: Place, start: num
   const router = routerFor(tt, r.maxRides);
   router.reset();
   const sources = sourcesOf(tt, from, r);
-  router.prepare(sources, targetsOf(tt, to, r), { maxRides: r.maxRides, modeMask: r.mask, wheelchair: r.wheelchair, directWalk: directWalk(net, from, to, r) });
-  // Departure events: (time leaving the origin, source) for every trip leaving a source stop in the window.
-  const events = new Map<number, number[]>();
+  router.prepare(sources, targetsOf(tt, to, r), { maxRides: r.maxRides, modeMask: r.mask, wheelchair: r.wheelchair, directWalk: directWalk(net, from, to, r), lowerBounds: true });
+  // Departure events: (time leaving the origin, source, pattern, position, trip) for every trip leaving a
+  // source stop in the window. An event is dominated when the same pattern can be boarded at the same or
+  // an earlier position on the same or an earlier trip by leaving the origin no earlier: everything its
+  // run could find is found at least as well by the dominating event's run. Runs whose events are all
+  // dominated are skipped (exact; it saves most runs where several origin stops lie on one line).
+  type Ev = { t: number; si: number; i: number; j: number };
+  const byPattern = new Map<number, Ev[]>();
   sources.forEach((s, si) => {
+    if (r.wheelchair && net.stopAccessible[s.stop] !== 1) return;
     for (let e = tt.spStart[s.stop]!; e < tt.spStart[s.stop + 1]!; e++) {
       const P = tt.spPattern[e]!;
       const i = tt.spPos[e]!;
       const L = tt.patStopStart[P + 1]! - tt.patStopStart[P]!;
       if (!(tt.patFlags[tt.patStopStart[P]! + i]! & 1) || !((r.mask >> tt.patMode[P]!) & 1)) continue;
       const base = tt.patTimeBase[P]!;
-      const nT = tt.patTripStart[P + 1]! - tt.patTripStart[P]!;
+      const t0 = tt.patTripStart[P]!;
+      const nT = tt.patTripStart[P + 1]! - t0;
       for (let j = 0; j < nT; j++) {
+        if (r.wheelchair && tt.tripAccessible[t0 + j] !== 1) continue;
         const d = tt.dep[base + j * L + i]! - s.offset;
         if (d < start || d > end) continue;
-        const l = events.get(d);
-        if (!l) events.set(d, [si]);
-        else if (l[l.length - 1] !== si) l.push(si);
+        const l = byPattern.get(P);
+        if (l) l.push({ t: d, si, i, j });
+        else byPattern.set(P, [{ t: d, si, i, j }]);
       }
     }
   });
-  const order = [...events.keys()].sort((a, b) => b - a);
-  if (order.length === 0 || order[order.length - 1] !== start) order.push(start);
+  const events = new Map<number, (Ev & { P: number })[]>();
+  for (const [P, list] of byPattern) {
+    for (const a of list) {
+      const dominated = list.some((b) => b !== a && b.t >= a.t && b.i <= a.i && b.j <= a.j && (b.t > a.t || b.i < a.i || b.j < a.j));
+      if (dominated) continue;
+      const l = events.get(a.t);
+      if (!l) events.set(a.t, [{ ...a, P }]);
+      else l.push({ ...a, P });
+    }
+  }
+  // Runs: the window's end with every source (journeys whose first vehicle leaves after the window are
+  // the best ones for a rider leaving at its end), every remaining event time, latest first, and the
+  // window's start with every source (walk-only journeys).
+  const order = [end, ...[...events.keys()].filter((t) => t < end).sort((a, b) => b - a)];
+  if (order[order.length - 1] !== start) order.push(start);
   const all: Journey[] = [];
   const marks = new Uint8Array(sources.length);
   for (const t of order) {
-    const l = events.get(t);
-    // At the window start every source is marked (walk-only journeys and departures at `start`).
-    if (l && t !== start) for (const si of l) marks[si] = 1;
-    for (const raw of router.search(t, l && t !== start ? marks : null)) all.push(toJourney(tt, raw, from, to, false, t));
-    if (l) for (const si of l) marks[si] = 0;
+    const evs = t === end || t === start ? undefined : events.get(t);
+    let any = !evs;
+    // A departure whose trip cannot beat the known arrivals even at its best (lower bounds) needs no run.
+    if (evs)
+      for (const e of evs)
+        if (router.canImprove(e.P, e.i, tt.patTripStart[e.P]! + e.j)) {
+          marks[e.si] = 1;
+          any = true;
+        }
+    if (!any) continue;
+    for (const raw of router.search(t, evs ? marks : null)) {
+      const j = toJourney(tt, raw, from, to, false, t);
+      all.push(j.departure > end ? { ...j, departure: end } : j);
+    }
+    if (evs) for (const e of evs) marks[e.si] = 0;
   }
   // Pareto filter over (later departure, earlier arrival, fewer transfers); identical journeys once.
   const seen = new Set<string>();

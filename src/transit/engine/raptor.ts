@@ -40,6 +40,13 @@ export type SearchOptions = {
   wheelchair: boolean;
   /** A walk-only journey from the sources' coordinate to the destination coordinate, if within reach. */
   directWalk?: { duration: number; distance: number } | null;
+  /**
+   * Tuning for many runs (range queries): goal-directed pruning with a per-query lower bound of the time
+   * from every stop to the destination (reverse Dijkstra over minimum hop times and footpaths), and
+   * marking a stop only when its improved label can catch an earlier departure. Both pay off only when
+   * many runs share them.
+   */
+  lowerBounds?: boolean;
 };
 
 /** One step of a path in engine terms (engine time direction). */
@@ -52,6 +59,7 @@ export type RawJourney = { rides: number; start: number; arrival: number; segmen
 
 const FORCED_MAX = 64;
 
+export const STATS = { runs: 0, patterns: 0, stopsScanned: 0, improved: 0, fp: 0, rounds: 0, marked: 0 };
 export class Raptor {
   readonly tt: Timetable;
   readonly maxRides: number;
@@ -84,9 +92,10 @@ export class Raptor {
   private readonly tgtDirect: Uint8Array;
   private targets: Target[] = [];
   // marking
-  private readonly marked: Uint8Array;
   private markedList: Int32Array;
   private markedCount = 0;
+  /** Stops marked for the round being scanned (boarding is only tried there). */
+  private readonly marked: Uint8Array;
   private readonly nextMarked: Uint8Array;
   private nextList: Int32Array;
   private nextCount = 0;
@@ -94,6 +103,7 @@ export class Raptor {
   private improvedList: Int32Array;
   private improvedCount = 0;
   private readonly patMin: Int32Array;
+  private readonly patMax: Int32Array;
   private readonly patList: Int32Array;
   private patCount = 0;
   private readonly patCand: Int32Array;
@@ -116,6 +126,15 @@ export class Raptor {
   private readonly forcedSrc = new Int32Array(FORCED_MAX);
   private forcedCount = 0;
   private sources: Source[] = [];
+  // lower bounds to the destination (0 everywhere when unused)
+  private readonly lb: Int32Array;
+  private lbOn = false;
+  private minHop: Int32Array | null = null;
+  private fpInStart: Int32Array | null = null;
+  private fpInFrom: Int32Array | null = null;
+  private fpInDur: Int32Array | null = null;
+  private heap: Int32Array | null = null;
+  private linkIn: number[][] = [];
   private run = 0;
   private dirty = false;
   private opts: SearchOptions = { maxRides: 1, modeMask: 0x3fff, wheelchair: false };
@@ -148,15 +167,17 @@ export class Raptor {
     this.tgtEgress = new Int32Array(n).fill(-1);
     this.tgtDist = new Float64Array(n);
     this.tgtDirect = new Uint8Array(n);
-    this.marked = new Uint8Array(n);
     this.markedList = new Int32Array(n);
+    this.marked = new Uint8Array(n);
     this.nextMarked = new Uint8Array(n);
     this.nextList = new Int32Array(n);
     this.improved = new Uint8Array(n);
     this.improvedList = new Int32Array(n);
     this.patMin = new Int32Array(tt.patternCount).fill(INF);
+    this.patMax = new Int32Array(tt.patternCount).fill(-1);
     this.patList = new Int32Array(tt.patternCount);
     this.patCand = new Int32Array(tt.patternCount).fill(-1);
+    this.lb = new Int32Array(n);
   }
 
   /** Clears all labels (a new query, or the start of a range query). */
@@ -194,6 +215,154 @@ export class Raptor {
       }
       if (t.direct) this.tgtDirect[t.stop] = 1;
     }
+    if (opts.lowerBounds) this.lowerBounds();
+    else if (this.lbOn) this.lb.fill(0);
+    this.lbOn = !!opts.lowerBounds;
+  }
+
+  /**
+   * lb[p] = a lower bound of the time from being at p to reaching the destination: Dijkstra backwards from
+   * the target stops (their egress) over footpaths and pattern hops weighted by the smallest in-vehicle
+   * time of any trip (dwell and change times counted as 0). INF where the destination is out of reach.
+   */
+  private lowerBounds(): void {
+    const tt = this.tt;
+    const n = this.n;
+    if (!this.minHop) {
+      const minHop = new Int32Array(tt.patStops.length);
+      for (let P = 0; P < tt.patternCount; P++) {
+        const s0 = tt.patStopStart[P]!;
+        const L = tt.patStopStart[P + 1]! - s0;
+        const nT = tt.patTripStart[P + 1]! - tt.patTripStart[P]!;
+        const base = tt.patTimeBase[P]!;
+        for (let i = 0; i + 1 < L; i++) {
+          let m = INF;
+          for (let j = 0; j < nT; j++) {
+            const h = tt.arr[base + j * L + i + 1]! - tt.dep[base + j * L + i]!;
+            if (h < m) m = h;
+          }
+          minHop[s0 + i] = m < 0 ? 0 : m;
+        }
+      }
+      const fpInStart = new Int32Array(n + 1);
+      for (let e = 0; e < tt.fpTo.length; e++) fpInStart[tt.fpTo[e]! + 1]!++;
+      for (let p = 0; p < n; p++) fpInStart[p + 1]! += fpInStart[p]!;
+      const fpInFrom = new Int32Array(tt.fpTo.length);
+      const fpInDur = new Int32Array(tt.fpTo.length);
+      const fill = fpInStart.slice(0, n);
+      for (let p = 0; p < n; p++)
+        for (let e = tt.fpStart[p]!; e < tt.fpStart[p + 1]!; e++) {
+          const k = fill[tt.fpTo[e]!]!++;
+          fpInFrom[k] = p;
+          fpInDur[k] = tt.fpDur[e]!;
+        }
+      // Trip links (timed, in-seat…) may join stops that no footpath joins: edges of weight 0 in the bound.
+      const linkIn: number[][] = [];
+      for (let P = 0; P < tt.patternCount; P++)
+        for (let x = tt.patStopStart[P]!; x < tt.patStopStart[P + 1]!; x++)
+          for (let e = tt.linkStart[x]!; e < tt.linkStart[x + 1]!; e++) {
+            const b = tt.linkToTrip[e]!;
+            const to = tt.patStops[tt.patStopStart[tt.tripPattern[b]!]! + tt.linkToPos[e]!]!;
+            (linkIn[to] ??= []).push(tt.patStops[x]!);
+          }
+      this.linkIn = linkIn;
+      this.minHop = minHop;
+      this.fpInStart = fpInStart;
+      this.fpInFrom = fpInFrom;
+      this.fpInDur = fpInDur;
+      this.heap = new Int32Array(n + 1);
+    }
+    const lb = this.lb;
+    lb.fill(INF);
+    const heap = this.heap!;
+    const pos = this.improvedList; // reused as heap positions (-1 = not in heap); cleared below
+    pos.fill(-1);
+    let size = 0;
+    const up = (i: number) => {
+      const v = heap[i]!;
+      const d = lb[v]!;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        const pv = heap[parent]!;
+        if (lb[pv]! <= d) break;
+        heap[i] = pv;
+        pos[pv] = i;
+        i = parent;
+      }
+      heap[i] = v;
+      pos[v] = i;
+    };
+    const push = (v: number, d: number) => {
+      if (d >= lb[v]!) return;
+      lb[v] = d;
+      if (pos[v]! < 0) {
+        heap[size] = v;
+        pos[v] = size;
+        size++;
+      }
+      up(pos[v]!);
+    };
+    const pop = (): number => {
+      const top = heap[0]!;
+      pos[top] = -2;
+      size--;
+      if (size > 0) {
+        const v = heap[size]!;
+        const d = lb[v]!;
+        let i = 0;
+        for (;;) {
+          let c = 2 * i + 1;
+          if (c >= size) break;
+          if (c + 1 < size && lb[heap[c + 1]!]! < lb[heap[c]!]!) c++;
+          if (lb[heap[c]!]! >= d) break;
+          heap[i] = heap[c]!;
+          pos[heap[i]!] = i;
+          i = c;
+        }
+        heap[i] = v;
+        pos[v] = i;
+      }
+      return top;
+    };
+    for (const t of this.targets) push(t.stop, t.egress);
+    const minHop = this.minHop!;
+    const fpInStart = this.fpInStart!;
+    const fpInFrom = this.fpInFrom!;
+    const fpInDur = this.fpInDur!;
+    while (size > 0) {
+      const v = pop();
+      const d = lb[v]!;
+      for (let e = fpInStart[v]!; e < fpInStart[v + 1]!; e++) {
+        const u = fpInFrom[e]!;
+        if (pos[u] !== -2) push(u, d + fpInDur[e]!);
+      }
+      const li = this.linkIn[v];
+      if (li) for (const u of li) if (pos[u] !== -2) push(u, d);
+      for (let e = tt.spStart[v]!; e < tt.spStart[v + 1]!; e++) {
+        const i = tt.spPos[e]!;
+        if (i === 0) continue;
+        const k = tt.patStopStart[tt.spPattern[e]!]! + i - 1;
+        const u = tt.patStops[k]!;
+        if (pos[u] !== -2) push(u, d + minHop[k]!);
+      }
+    }
+    this.improvedList.fill(0);
+  }
+
+  /**
+   * Could riding trip `trip` (timetable index) of pattern P from position `pos` still improve a label at
+   * the destination? False when, at every later stop, its arrival plus the lower bound to the destination
+   * reaches the best arrival known with one ride (the loosest of the round bounds). Needs `lowerBounds`.
+   */
+  canImprove(P: number, pos: number, trip: number): boolean {
+    if (!this.lbOn || process.env.NOCI) return true;
+    const tt = this.tt;
+    const s0 = tt.patStopStart[P]!;
+    const L = tt.patStopStart[P + 1]! - s0;
+    const base = tt.patTimeBase[P]! + (trip - tt.patTripStart[P]!) * L;
+    const bound = this.tBest[1]!;
+    for (let i = pos + 1; i < L; i++) if (tt.arr[base + i]! + this.lb[tt.patStops[s0 + i]!]! < bound) return true;
+    return false;
   }
 
   /**
@@ -203,10 +372,10 @@ export class Raptor {
    */
   search(t0: number, markOnly: Uint8Array | null = null): RawJourney[] {
     const run = ++this.run;
+    STATS.runs++;
     const n = this.n;
     const K = this.opts.maxRides;
     const tt = this.tt;
-    const net = tt.network;
     const wheelchair = this.opts.wheelchair;
 
     // ---- round 0: sources
@@ -214,10 +383,11 @@ export class Raptor {
     this.nextCount = 0;
     this.roundCandStart = this.cCount;
     this.sources.forEach((s, i) => {
+      // A range run starts only from the sources with a departure event at t0: the others keep the
+      // labels of a later run, and any journey they would start here is found by their own runs.
+      if (markOnly && markOnly[i] !== 1) return;
       const t = t0 + s.offset;
-      // rRAPTOR marks only the sources with a departure at this time; the others keep labels that
-      // catch the same trips as before (no departure lies between), though their times are updated.
-      if (this.relaxBoard(0, s.stop, t, -1 - i, s.offset, s.distance) && (!markOnly || markOnly[i] === 1)) this.mark(s.stop);
+      if (this.relaxBoard(0, s.stop, t, -1 - i, s.offset, s.distance)) this.mark(s.stop);
       // walk-only journeys: the origin stop itself (with its egress), or a footpath/access walk into the destination
       if (s.kind === 0 ? this.tgtEgress[s.stop]! >= 0 : this.tgtDirect[s.stop] === 1) {
         const e = s.kind === 0 ? this.tgtEgress[s.stop]! : 0;
@@ -236,13 +406,13 @@ export class Raptor {
       const mask = this.opts.modeMask;
       for (let m = 0; m < this.markedCount; m++) {
         const p = this.markedList[m]!;
-        this.marked[p] = 0;
         for (let e = tt.spStart[p]!; e < tt.spStart[p + 1]!; e++) {
           const P = tt.spPattern[e]!;
           if (!((mask >> tt.patMode[P]!) & 1)) continue;
           const pos = tt.spPos[e]!;
           if (this.patMin[P] === INF) this.patList[this.patCount++] = P;
           if (pos < this.patMin[P]!) this.patMin[P] = pos;
+          if (pos > this.patMax[P]!) this.patMax[P] = pos;
         }
       }
       const candEnd = this.cCount;
@@ -251,48 +421,56 @@ export class Raptor {
         if (!((mask >> tt.patMode[P]!) & 1)) continue;
         if (this.patMin[P] === INF) this.patList[this.patCount++] = P;
         if (this.cToPos[c]! < this.patMin[P]!) this.patMin[P] = this.cToPos[c]!;
+        if (this.cToPos[c]! > this.patMax[P]!) this.patMax[P] = this.cToPos[c]!;
         this.cNext[c] = this.patCand[P]!;
         this.patCand[P] = c;
       }
       this.roundCandStart = candEnd;
       if (this.patCount === 0) break;
+      STATS.rounds++; STATS.marked += this.markedCount;
 
       // ---- scan patterns
       this.improvedCount = 0;
       for (let x = 0; x < this.patCount; x++) {
         const P = this.patList[x]!;
-        this.scan(P, k, this.patMin[P]!, wheelchair);
+        this.scan(P, k, this.patMin[P]!, this.patMax[P]!, wheelchair);
+        STATS.patterns++; STATS.stopsScanned += tt.patStopStart[P + 1]! - tt.patStopStart[P]! - this.patMin[P]!;
         this.patMin[P] = INF;
+        this.patMax[P] = -1;
         this.patCand[P] = -1;
       }
+      for (let m = 0; m < this.markedCount; m++) this.marked[this.markedList[m]!] = 0;
 
       // ---- change times and footpaths from stops reached by vehicle
       const row = k * n;
+      const brd = this.brd;
+      const lb = this.lb;
+      const tgtDirect = this.tgtDirect;
       const fpStart = tt.fpStart;
       const fpTo = tt.fpTo;
       const fpDur = tt.fpDur;
       for (let m = 0; m < this.improvedCount; m++) {
         const p = this.improvedList[m]!;
         this.improved[p] = 0;
+        STATS.improved++; STATS.fp += fpStart[p + 1]! - fpStart[p]!;
         const a = this.vTime[row + p]!;
         const eg = this.tgtEgress[p]!;
         if (eg >= 0 && a + eg < this.tBest[k]!) this.setTarget(k, a + eg, p, -1, eg, this.tgtDist[p]!, -1, run);
         const c = tt.changeTime[p]!;
         if (c >= 0 && this.relaxBoard(k, p, a + c, p, c, 0)) this.mark(p);
+        const bound = this.tBest[k]!; // may only decrease below: a stale value just lets relaxBoard decide
         for (let e = fpStart[p]!; e < fpStart[p + 1]!; e++) {
           const q = fpTo[e]!;
           const t = a + fpDur[e]!;
-          if (this.relaxBoard(k, q, t, p, fpDur[e]!, tt.fpDist[e]!)) this.mark(q);
-          if (this.tgtDirect[q] === 1 && t < this.tBest[k]!) this.setTarget(k, t, p, q, fpDur[e]!, tt.fpDist[e]!, -1, run);
+          if (t < brd[row + q]! && t + lb[q]! < bound && this.relaxBoard(k, q, t, p, fpDur[e]!, tt.fpDist[e]!)) this.mark(q);
+          if (tgtDirect[q] === 1 && t < this.tBest[k]!) this.setTarget(k, t, p, q, fpDur[e]!, tt.fpDist[e]!, -1, run);
         }
       }
       this.swapMarked();
       if (this.markedCount === 0 && this.cCount === this.roundCandStart) break;
     }
-    // Leave marks clean for the next run.
     for (let m = 0; m < this.markedCount; m++) this.marked[this.markedList[m]!] = 0;
     this.markedCount = 0;
-    void net;
 
     const out: RawJourney[] = [];
     for (let k = 0; k <= K; k++) if (this.tRun[k] === run) out.push(this.reconstruct(k, t0));
@@ -310,11 +488,17 @@ export class Raptor {
     for (let r = k; r <= this.opts.maxRides && t < this.tBest[r]!; r++) this.tBest[r] = t;
   }
 
-  /** Board label at round k; `from` ≥ 0 is the stop reached by vehicle, < 0 encodes a source. */
+  /**
+   * Board label at round k; `from` ≥ 0 is the stop reached by vehicle, < 0 encodes a source. Returns
+   * whether the stop needs marking: the label improved and some departure at the stop lies in
+   * [new time, old time), so that an earlier trip may now be caught (an improvement that catches the
+   * same trips as before changes nothing downstream — this keeps rRAPTOR runs cheap).
+   */
   private relaxBoard(k: number, q: number, t: number, from: number, dur: number, dist: number): boolean {
     const n = this.n;
     const i = k * n + q;
-    if (t >= this.brd[i]! || t >= this.tBest[k]!) return false;
+    const old = this.brd[i]!;
+    if (t >= old || t + this.lb[q]! >= this.tBest[k]!) return false;
     this.bTime[i] = t;
     this.bFrom[i] = from;
     this.bDur[i] = dur;
@@ -324,7 +508,19 @@ export class Raptor {
       this.brd[j] = t;
       this.brdRound[j] = k;
     }
-    return true;
+    // (single queries mark every improvement: the check costs more than it saves there; range runs,
+    // which improve labels by seconds over and over, gain from it — it comes with `lowerBounds`)
+    if (old >= INF || this.tt.ruleStop[q] === 1 || !this.lbOn) return true;
+    // first departure at q at or after t
+    const deps = this.tt.stopDep;
+    let lo = this.tt.stopDepStart[q]!;
+    let hi = this.tt.stopDepStart[q + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (deps[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.tt.stopDepStart[q + 1]! && deps[lo]! < old;
   }
 
   private mark(p: number) {
@@ -334,7 +530,7 @@ export class Raptor {
   }
 
   private swapMarked() {
-    // next → current (the current flags are already cleared while collecting patterns)
+    // next round's marked stops become the current ones; their flags are cleared for the next marking
     const l = this.markedList;
     this.markedList = this.nextList;
     this.nextList = l;
@@ -347,7 +543,13 @@ export class Raptor {
     }
   }
 
-  private scan(P: number, k: number, startPos: number, wheelchair: boolean) {
+  /**
+   * Scans pattern P in round k from its first marked position. Boarding is tried only at marked stops:
+   * at an unmarked stop the label has not changed since its patterns were last scanned, so any trip
+   * caught there has already produced its arrivals (with fewer rides) and cannot improve anything now.
+   * Without a trip, the scan ends after the last marked position.
+   */
+  private scan(P: number, k: number, startPos: number, lastMarked: number, wheelchair: boolean) {
     const tt = this.tt;
     const n = this.n;
     const s0 = tt.patStopStart[P]!;
@@ -362,6 +564,7 @@ export class Raptor {
     const arrV = this.arrV;
     const brd = this.brd;
     const tBest = this.tBest;
+    const lb = this.lb;
     const row = k * n;
     const prevRow = row - n;
     const hasLinks = tt.patHasLinks[P] === 1;
@@ -369,6 +572,7 @@ export class Raptor {
     const accessibleStop = tt.network.stopAccessible;
     const accessibleTrip = tt.tripAccessible;
     const ruleStop = tt.ruleStop;
+    const marked = this.marked;
     let cur = -1;
     let curBoard = -1;
     let curSrc = 0;
@@ -377,13 +581,14 @@ export class Raptor {
     let catchSrc = 0;
     this.forcedCount = 0;
     for (let i = startPos; i < L; i++) {
+      if (cur < 0 && i > lastMarked) break;
       const p = patStops[s0 + i]!;
       const fl = patFlags[s0 + i]!;
       const okStop = !wheelchair || accessibleStop[p] === 1;
       if (cur >= 0) {
         if (fl & 2 && okStop) {
           const a = arr[base + cur * L + i]!;
-          if (a < arrV[row + p]! && a < tBest[k]!) {
+          if (a < arrV[row + p]! && a + lb[p]! < tBest[k]!) {
             const x = row + p;
             this.vTime[x] = a;
             this.vTrip[x] = t0 + cur;
@@ -399,7 +604,7 @@ export class Raptor {
         }
         if (hasLinks) this.fireLinks(P, k, i, s0 + i, L, t0, base, fl, okStop, cur, curBoard, curSrc, catchIdx, catchPos, catchSrc, wheelchair);
       }
-      if (fl & 1 && okStop) {
+      if (fl & 1 && okStop && marked[p] === 1) {
         const bt = brd[prevRow + p]!;
         if (bt < INF) {
           const hi = cur >= 0 ? cur : nT;

@@ -62,6 +62,10 @@ export type Timetable = {
   spPattern: Int32Array;
   spPos: Int32Array;
 
+  /** Sorted departure times of boardable trips at each stop (CSR), to skip marking useless improvements. */
+  stopDepStart: Int32Array;
+  stopDep: Int32Array;
+
   /** Footpaths (transposed in the reversed timetable). */
   fpStart: Int32Array;
   fpTo: Int32Array;
@@ -237,6 +241,7 @@ export function buildTimetable(net: Network, dateInput: string): Timetable {
   });
 
   const { spStart, spPattern, spPos } = stopPatternIndex(net.stopCount, patternCount, patStopStart, patStops);
+  const { stopDepStart, stopDep } = stopDepartures(net.stopCount, patternCount, patStopStart, patStops, patFlags, patTripStart, patTimeBase, dep);
 
   const tt: Timetable = {
     network: net,
@@ -263,6 +268,8 @@ export function buildTimetable(net: Network, dateInput: string): Timetable {
     spStart,
     spPattern,
     spPos,
+    stopDepStart,
+    stopDep,
     fpStart: net.fpStart,
     fpTo: net.fpTo,
     fpDur: net.fpDur,
@@ -292,6 +299,38 @@ export function buildTimetable(net: Network, dateInput: string): Timetable {
   tt.stats.links = tt.linkFromTrip.length;
   tt.stats.bytes = typedBytes(tt) - typedBytes({ a: tt.fpStart, b: tt.fpTo, c: tt.fpDur, d: tt.fpDist, e: tt.changeTime, f: tt.ruleStop });
   return tt;
+}
+
+function stopDepartures(
+  stopCount: number,
+  patternCount: number,
+  patStopStart: Int32Array,
+  patStops: Int32Array,
+  patFlags: Uint8Array,
+  patTripStart: Int32Array,
+  patTimeBase: Int32Array,
+  dep: Int32Array,
+) {
+  const stopDepStart = new Int32Array(stopCount + 1);
+  for (let P = 0; P < patternCount; P++) {
+    const nT = patTripStart[P + 1]! - patTripStart[P]!;
+    for (let i = patStopStart[P]!; i < patStopStart[P + 1]!; i++) if (patFlags[i]! & 1) stopDepStart[patStops[i]! + 1]! += nT;
+  }
+  for (let s = 0; s < stopCount; s++) stopDepStart[s + 1]! += stopDepStart[s]!;
+  const stopDep = new Int32Array(stopDepStart[stopCount]!);
+  const fill = stopDepStart.slice(0, stopCount);
+  for (let P = 0; P < patternCount; P++) {
+    const s0 = patStopStart[P]!;
+    const L = patStopStart[P + 1]! - s0;
+    const nT = patTripStart[P + 1]! - patTripStart[P]!;
+    for (let i = 0; i < L; i++) {
+      if (!(patFlags[s0 + i]! & 1)) continue;
+      const p = patStops[s0 + i]!;
+      for (let j = 0; j < nT; j++) stopDep[fill[p]!++] = dep[patTimeBase[P]! + j * L + i]!;
+    }
+  }
+  for (let s = 0; s < stopCount; s++) stopDep.subarray(stopDepStart[s]!, stopDepStart[s + 1]!).sort();
+  return { stopDepStart, stopDep };
 }
 
 function stopPatternIndex(stopCount: number, patternCount: number, patStopStart: Int32Array, patStops: Int32Array) {
@@ -478,6 +517,7 @@ export function reverseTimetable(tt: Timetable): Timetable {
     }
   }
   const { spStart, spPattern, spPos } = stopPatternIndex(tt.stopCount, P_, tt.patStopStart, patStops);
+  const { stopDepStart, stopDep } = stopDepartures(tt.stopCount, P_, tt.patStopStart, patStops, patFlags, tt.patTripStart, tt.patTimeBase, dep);
 
   // Transposed footpaths.
   const n = tt.stopCount;
@@ -510,6 +550,8 @@ export function reverseTimetable(tt: Timetable): Timetable {
     spStart,
     spPattern,
     spPos,
+    stopDepStart,
+    stopDep,
     fpStart,
     fpTo,
     fpDur,

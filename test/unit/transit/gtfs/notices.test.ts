@@ -6,7 +6,7 @@ import path from 'node:path';
 import { readFeed } from '../../../../src/transit/gtfs/reader.ts';
 import { NOTICE_SEVERITY, type NoticeCode } from '../../../../src/transit/gtfs/validate.ts';
 import type { Notice, ValidationReport } from '../../../../src/transit/gtfs/feed.ts';
-import { BASE, append, edit, editText, feedFiles, tmpDir, writeFolder, writeZip } from './fixture.ts';
+import { BASE, append, edit, editText, feedFiles, tmpDir, writeFolder, writeZip } from '../../../support/gtfs-fixture.ts';
 
 type Where = { file: string | null; line: number | null; field: string | null };
 type Case = {

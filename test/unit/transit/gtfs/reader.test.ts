@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { feedIdFromPath, formatReport, readFeed } from '../../../../src/transit/gtfs/reader.ts';
 import { NO_TIME, NONE, type GtfsFeed } from '../../../../src/transit/gtfs/feed.ts';
-import { BASE, append, edit, feedFiles, tmpDir, writeFolder, writeZip, type Files } from './fixture.ts';
+import { BASE, append, edit, feedFiles, tmpDir, writeFolder, writeZip, type Files } from '../../../support/gtfs-fixture.ts';
 
 async function load(files: Files, name?: string): Promise<GtfsFeed> {
   const { feed, report } = await readFeed(writeFolder(files, name));

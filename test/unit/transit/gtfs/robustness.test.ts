@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { readFeed } from '../../../../src/transit/gtfs/reader.ts';
-import { BASE, feedFiles, tmpDir, writeFolder, zipBuffer, type Files } from './fixture.ts';
+import { BASE, feedFiles, tmpDir, writeFolder, zipBuffer, type Files } from '../../../support/gtfs-fixture.ts';
 
 const names = Object.keys(BASE);
 

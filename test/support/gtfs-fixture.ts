@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { zipBuffer } from '../../../../src/transit/gtfs/zip-writer.ts';
+import { zipBuffer } from '../../src/transit/gtfs/zip-writer.ts';
 import { after } from 'node:test';
 
 export type Files = Record<string, string | Buffer>;

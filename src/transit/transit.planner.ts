@@ -1,0 +1,174 @@
+import { AppError, type FieldError } from '../platform/errors.ts';
+import { isoInZone, nowInZone, serviceTimeInstant } from '../platform/time.ts';
+import { arriveBy, buildNetwork, buildTimetable, departAfter, departureRange, findStop, formatClock, parseClock, type Journey, type Leg, type Network, type Place, type Timetable } from './engine/index.ts';
+import type { TransitService } from './transit.service.ts';
+
+export type PlanQuery = {
+  from: string;
+  to: string;
+  date?: string | undefined;
+  time?: string | undefined;
+  arriveBy?: boolean | undefined;
+  window?: number | undefined; // minutes, range query
+  maxTransfers?: number | undefined;
+  modes?: string | undefined;
+  wheelchair?: boolean | undefined;
+};
+
+const TZ = 'Asia/Shanghai';
+const COORD = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+function fieldError(field: string, zh: string, en: string): AppError {
+  const e: FieldError = { field, message: { zh, en } };
+  return new AppError('validation', 400, 'error.validation', {}, [e]);
+}
+
+/**
+ * Journey planning over the stored feeds: the network is rebuilt when the feeds change, timetables are
+ * built per service date on first use and kept for a few dates.
+ */
+export class TransitPlanner {
+  private state: { version: string; net: Network; labels: Map<string, { zh: string; en: string }>; timezones: Map<string, string>; timetables: Map<string, Timetable> } | null = null;
+
+  constructor(
+    private transit: TransitService,
+    private walkRadius = 500,
+    private now: () => Date = () => new Date(),
+  ) {}
+
+  private async network() {
+    const cur = await this.transit.current();
+    if (this.state?.version !== cur.version) {
+      const labels = new Map<string, { zh: string; en: string }>();
+      for (const f of await this.transit.listFeeds()) if (f.label) labels.set(f.id, f.label);
+      const timezones = new Map(cur.feeds.map((f) => [f.feedId, f.agencies[0]?.timezone ?? TZ]));
+      this.state = { version: cur.version, net: buildNetwork(cur.feeds, { walkRadius: this.walkRadius }), labels, timezones, timetables: new Map() };
+    }
+    return this.state;
+  }
+
+  private timetable(state: NonNullable<TransitPlanner['state']>, date: string): Timetable {
+    let tt = state.timetables.get(date);
+    if (!tt) {
+      if (state.timetables.size >= 4) state.timetables.delete(state.timetables.keys().next().value!);
+      tt = buildTimetable(state.net, date);
+      state.timetables.set(date, tt);
+    }
+    return tt;
+  }
+
+  private place(net: Network, text: string, field: string): Place {
+    const m = COORD.exec(text);
+    if (m) {
+      const lat = Number(m[1]);
+      const lon = Number(m[2]);
+      if (Math.abs(lat) > 90 || Math.abs(lon) > 180) throw fieldError(field, `坐标超出范围：${text}`, `coordinate out of range: ${text}`);
+      return { lat, lon };
+    }
+    const s = findStop(net, text);
+    if (s === null) throw fieldError(field, `未知的车站编号：${text}（格式：数据源:编号，或“纬度,经度”）`, `unknown stop or station: ${text} (use feedId:stopId, or "lat,lon")`);
+    return { stop: s };
+  }
+
+  async plan(q: PlanQuery) {
+    const state = await this.network();
+    const net = state.net;
+    if (net.stopCount === 0) throw new AppError('no_network', 409, 'error.unavailable', { reason: 'no GTFS feed imported' });
+    const from = this.place(net, q.from, 'from');
+    const to = this.place(net, q.to, 'to');
+    const now = nowInZone(this.now(), TZ);
+    const date = q.date ?? now.date;
+    const time = q.time !== undefined ? parseClock(q.time) : now.seconds;
+    if (time === null) throw fieldError('time', `时间格式应为 HH:MM 或 HH:MM:SS：${q.time}`, `time must be HH:MM or HH:MM:SS: ${q.time}`);
+    const modes = q.modes ? q.modes.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s.toUpperCase())) : null;
+    const opts = { maxTransfers: q.maxTransfers ?? 8, modes, wheelchair: q.wheelchair ?? false };
+    const tt = this.timetable(state, date);
+    let journeys: Journey[];
+    try {
+      journeys = q.arriveBy
+        ? arriveBy(tt, from, to, time, opts)
+        : q.window
+          ? departureRange(tt, from, to, time, time + q.window * 60, opts)
+          : departAfter(tt, from, to, time, opts);
+    } catch (e) {
+      if (e instanceof RangeError) throw fieldError('modes', `参数无效：${e.message}`, `invalid parameter: ${e.message}`);
+      throw e;
+    }
+    const feedOfStop = (id: string | null) => (id ? id.slice(0, id.indexOf(':')) : null);
+    const used = new Set<string>();
+    const tzOf = (id: string | null) => state.timezones.get(feedOfStop(id) ?? '') ?? TZ;
+    const at = (seconds: number, serviceDay: number, stopId: string | null) => isoInZone(serviceTimeInstant(date, seconds + 86400 * serviceDay, tzOf(stopId)), tzOf(stopId));
+    const itineraries = journeys.map((j) => ({
+      departure: formatClock(j.departure),
+      arrival: formatClock(j.arrival),
+      departureAt: at(j.departure, 0, firstStopId(j)),
+      arrivalAt: at(j.arrival, 0, firstStopId(j)),
+      duration: j.arrival - j.departure,
+      transfers: j.transfers,
+      legs: j.legs.map((l) => legView(l, used, at)),
+    }));
+    const notices = [...used].map((f) => state.labels.get(f)).filter((x): x is { zh: string; en: string } => !!x);
+    return {
+      query: { from: q.from, to: q.to, date, time: formatClock(time), arriveBy: !!q.arriveBy, window: q.window ?? null, maxTransfers: opts.maxTransfers, modes, wheelchair: opts.wheelchair },
+      itineraries,
+      notices: dedupe(notices),
+    };
+  }
+}
+
+function firstStopId(j: Journey): string | null {
+  for (const l of j.legs) if (l.from.id) return l.from.id;
+  return null;
+}
+
+function dedupe<T>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = JSON.stringify(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+type At = (seconds: number, serviceDay: number, stopId: string | null) => string;
+const place = (p: Leg['from']) => ({ id: p.id, name: p.name, lat: p.lat, lon: p.lon });
+
+function legView(l: Leg, used: Set<string>, at: At) {
+  if (l.kind === 'walk') {
+    return { mode: 'WALK', from: place(l.from), to: place(l.to), departure: formatClock(l.departure), arrival: formatClock(l.arrival), departureAt: at(l.departure, 0, l.from.id ?? l.to.id), arrivalAt: at(l.arrival, 0, l.to.id ?? l.from.id), duration: l.duration, distance: Math.round(l.distance) };
+  }
+  used.add(l.route.id.slice(0, l.route.id.indexOf(':')));
+  return {
+    mode: l.mode,
+    routeType: l.routeType,
+    route: { id: l.route.id, shortName: l.route.shortName, longName: l.route.longName, color: l.route.color },
+    trip: { id: l.trip.id, headsign: l.trip.headsign, shortName: l.trip.shortName, serviceDay: l.trip.serviceDay },
+    entry: l.entry,
+    from: place(l.from),
+    to: place(l.to),
+    departure: formatClock(l.departure),
+    arrival: formatClock(l.arrival),
+    departureAt: at(l.departure, 0, l.from.id),
+    arrivalAt: at(l.arrival, 0, l.to.id),
+    duration: l.arrival - l.departure,
+    intermediateStops: l.intermediateStops.map((s) => ({ ...place(s.stop), arrival: formatClock(s.arrival), departure: formatClock(s.departure) })),
+  };
+}
+
+export type PlanResult = Awaited<ReturnType<TransitPlanner['plan']>>;
+
+/** The itineraries as GeoJSON: one LineString per leg through its stops, with the leg's facts. */
+export function planToGeoJson(r: PlanResult) {
+  const features = r.itineraries.flatMap((it, i) =>
+    it.legs.map((l, k) => ({
+      type: 'Feature' as const,
+      geometry: {
+        type: 'LineString' as const,
+        coordinates: [[l.from.lon, l.from.lat], ...(l.intermediateStops ?? []).map((s) => [s.lon, s.lat]), [l.to.lon, l.to.lat]],
+      },
+      properties: { itinerary: i, leg: k, mode: l.mode, route: l.route ? l.route.shortName || l.route.longName : null, from: l.from.name, to: l.to.name, departure: l.departure, arrival: l.arrival },
+    })),
+  );
+  return { type: 'FeatureCollection' as const, features, properties: { query: r.query, notices: r.notices } };
+}
