@@ -10,6 +10,7 @@ import { GoalsPage } from './pages/Goals';
 import { OverviewPage } from './pages/Overview';
 import { ProjectDetailPage } from './pages/ProjectDetail';
 import { ProjectsPage } from './pages/Projects';
+import { TransportPage } from './pages/Transport';
 
 function NotFound() {
   const { t } = useI18n();
@@ -31,6 +32,7 @@ function Routes() {
     const id = decodeURIComponent(m[1]);
     return <ProjectDetailPage key={id} id={id} />;
   }
+  if (clean === '/transport') return <TransportPage />;
   if (clean === '/audit') return <AuditPage />;
   const coming = COMING[clean.slice(1)];
   if (coming) return <ComingSoonPage key={coming.id} spec={coming} />;

@@ -143,3 +143,69 @@ export interface ListResponse<T> {
   items: T[];
   total?: number;
 }
+
+// Transit (GET /api/transit/stops, GET /api/transit/plan). Names come from the feeds as they are (Chinese);
+// stop search also gives translations (en, zh-Latn-pinyin) from the feeds' translations.txt.
+
+export interface TransitStop {
+  /** feedId:stopId */
+  id: string;
+  feedId: string;
+  name: string;
+  /** By BCP 47 language tag: en, zh-Latn-pinyin, … */
+  names: Record<string, string>;
+  lat: number;
+  lon: number;
+  locationType: number;
+  score: number;
+}
+
+export interface PlanPlace {
+  id: string | null;
+  name: string | null;
+  lat: number;
+  lon: number;
+}
+
+export interface PlanStopCall extends PlanPlace {
+  arrival: string;
+  departure: string;
+}
+
+export interface PlanLeg {
+  /** "WALK" for walking legs; otherwise the basic mode name (rail, subway, bus, tram, …). */
+  mode: string;
+  routeType?: number;
+  route?: { id: string; shortName: string; longName: string; color: string | null };
+  trip?: { id: string; headsign: string | null; shortName: string | null; serviceDay: number };
+  entry?: string;
+  from: PlanPlace;
+  to: PlanPlace;
+  /** Service time HH:MM:SS (may pass 24:00:00). */
+  departure: string;
+  arrival: string;
+  /** ISO 8601 with offset. */
+  departureAt: string;
+  arrivalAt: string;
+  /** Seconds. */
+  duration: number;
+  /** Metres (walking legs). */
+  distance?: number;
+  intermediateStops?: PlanStopCall[];
+}
+
+export interface Itinerary {
+  departure: string;
+  arrival: string;
+  departureAt: string;
+  arrivalAt: string;
+  duration: number;
+  transfers: number;
+  legs: PlanLeg[];
+}
+
+export interface PlanResult {
+  query: Record<string, unknown>;
+  itineraries: Itinerary[];
+  notices: Localized[];
+}

@@ -41,6 +41,16 @@ export interface RegionMapProps {
   markers?: MapMarker[];
   /** Extra lines drawn between boundaries and markers (e.g. routes), coordinates as [lon, lat]. */
   lines?: MapLine[];
+  /**
+   * Points ([lon, lat]) that must be in view, e.g. a route that leaves the region: the view widens to take
+   * them in. Points inside the region change nothing.
+   */
+  fit?: LonLat[];
+  /**
+   * Give the markers' labels the first pick of places, before every city but the centre (e.g. the stations
+   * of a route); by default the cities' labels go first.
+   */
+  markerLabelsFirst?: boolean;
   /** Draw the cities from /api/geo/cities (default true). */
   showCities?: boolean;
   /** ViewBox size; the SVG scales to its container width. */
@@ -148,6 +158,11 @@ function placeLabels(
       { x: p.x - gap, y: p.y + p.size * 0.35, anchor: 'end', box: { x: p.x - gap - w, y: p.y - h / 2, w, h } },
       { x: p.x, y: p.y - gap - 2, anchor: 'middle', box: { x: p.x - w / 2, y: p.y - gap - h, w, h } },
       { x: p.x, y: p.y + gap + p.size, anchor: 'middle', box: { x: p.x - w / 2, y: p.y + gap, w, h } },
+      // Diagonals last: only labels that found no place above get one here.
+      { x: p.x + gap * 0.7, y: p.y - gap * 0.7 - 2, anchor: 'start', box: { x: p.x + gap * 0.7, y: p.y - gap * 0.7 - h, w, h } },
+      { x: p.x + gap * 0.7, y: p.y + gap * 0.7 + p.size, anchor: 'start', box: { x: p.x + gap * 0.7, y: p.y + gap * 0.7, w, h } },
+      { x: p.x - gap * 0.7, y: p.y - gap * 0.7 - 2, anchor: 'end', box: { x: p.x - gap * 0.7 - w, y: p.y - gap * 0.7 - h, w, h } },
+      { x: p.x - gap * 0.7, y: p.y + gap * 0.7 + p.size, anchor: 'end', box: { x: p.x - gap * 0.7 - w, y: p.y + gap * 0.7, w, h } },
     ];
     const inside = (b: Box) => b.x >= 0 && b.y >= 0 && b.x + b.w <= width && b.y + b.h <= height;
     // No free spot: leave the label out rather than print it over another (the marker keeps its tooltip).
@@ -180,6 +195,8 @@ export function RegionMap({
   featureColors,
   markers = [],
   lines = [],
+  fit,
+  markerLabelsFirst = false,
   showCities = true,
   width = 800,
   height = 620,
@@ -214,8 +231,12 @@ export function RegionMap({
     };
   }, []);
 
+  const fitKey = fit && fit.length > 0 ? JSON.stringify(fit) : '';
   const layout = useMemo(() => {
     if (!boundaries || !cities) return null;
+    const extra: Feature[] = fitKey
+      ? [{ type: 'Feature', properties: {}, geometry: { type: 'MultiPoint', coordinates: JSON.parse(fitKey) as Position[] } }]
+      : [];
     const features = boundaries.features;
     const jjj = features.filter(isJjjFeature);
     const context = features.filter((f) => !isJjjFeature(f));
@@ -227,10 +248,13 @@ export function RegionMap({
           [pad, pad],
           [width - pad, height - pad],
         ],
-        { type: 'FeatureCollection', features: jjj },
+        { type: 'FeatureCollection', features: [...jjj, ...extra] as Feature[] },
       );
     } else {
-      const pts = (cities.some(isJjjCity) ? cities.filter(isJjjCity) : cities).map((c) => [c.lon, c.lat]);
+      const pts = [
+        ...(cities.some(isJjjCity) ? cities.filter(isJjjCity) : cities).map((c) => [c.lon, c.lat]),
+        ...(fitKey ? (JSON.parse(fitKey) as Position[]) : []),
+      ];
       if (pts.length > 0) {
         projection.fitExtent(
           [
@@ -244,7 +268,7 @@ export function RegionMap({
     const path = geoPath(projection);
     const project = (lon: number, lat: number): [number, number] | null => projection([lon, lat]);
     return { projection, path, project, jjj, context };
-  }, [boundaries, cities, width, height]);
+  }, [boundaries, cities, width, height, fitKey]);
 
   if (!layout || !cities) {
     return (
@@ -281,20 +305,27 @@ export function RegionMap({
     })
     .filter((p): p is NonNullable<typeof p> => p !== null);
 
-  const placed = placeLabels(
-    [
-      ...cityPoints.map((p) => ({
-        x: p.x,
-        y: p.y,
-        r: p.r,
-        label: lang === 'zh' ? p.city.name_zh : p.city.name_en,
-        size: p.centre ? 19 : 16,
-      })),
-      ...extraPoints.map((p) => ({ x: p.x, y: p.y, r: p.r, label: text(lang, p.m.label), size: 13 })),
-    ],
-    width,
-    height,
-  );
+  const cityLabels = cityPoints.map((p) => ({
+    x: p.x,
+    y: p.y,
+    r: p.r,
+    label: lang === 'zh' ? p.city.name_zh : p.city.name_en,
+    size: p.centre ? 19 : 16,
+  }));
+  const markerLabels = extraPoints.map((p) => ({ x: p.x, y: p.y, r: p.r, label: text(lang, p.m.label), size: 13 }));
+  // placed[i]: the cities' labels, then the markers'. The order of placement decides who wins a spot.
+  let placed: (PlacedLabel | null)[];
+  if (markerLabelsFirst) {
+    const centres = cityPoints.filter((p) => p.centre).length; // sorted first
+    const order = placeLabels([...cityLabels.slice(0, centres), ...markerLabels, ...cityLabels.slice(centres)], width, height);
+    placed = [
+      ...order.slice(0, centres),
+      ...order.slice(centres + markerLabels.length),
+      ...order.slice(centres, centres + markerLabels.length),
+    ];
+  } else {
+    placed = placeLabels([...cityLabels, ...markerLabels], width, height);
+  }
 
   const featureName = (f: BoundaryFeature) =>
     lang === 'zh' ? f.properties?.name_zh ?? f.properties?.id : f.properties?.name_en ?? f.properties?.id;

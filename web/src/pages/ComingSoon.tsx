@@ -10,12 +10,6 @@ export interface ComingSoonSpec {
 }
 
 export const COMING: Record<string, ComingSoonSpec> = {
-  transport: {
-    id: 'transport',
-    title: 'transport.title',
-    basis: 'transport.basis',
-    groups: [{ items: ['transport.f1', 'transport.f2', 'transport.f3', 'transport.f4', 'transport.f5'] }],
-  },
   ecology: {
     id: 'ecology',
     title: 'ecology.title',
