@@ -125,7 +125,7 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 /** Maps anything thrown in a request to problem+json; only genuine faults become 500. */
 export function errorToProblem(err: FastifyError | AppError | Error, req: FastifyRequest, lang: Lang): Problem {
   if (err instanceof AppError) {
-    const errors = err.errors.map((e) => ({ field: e.field, in: 'body', message: localize(e.message, lang) }));
+    const errors = err.errors.map((e) => ({ field: e.field, in: e.in ?? 'body', message: localize(e.message, lang) }));
     return buildProblem(req, lang, err.status, err.code, t(lang, err.messageKey, err.params), errors);
   }
   if (err instanceof RequestValidationError) {

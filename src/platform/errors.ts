@@ -1,6 +1,6 @@
 import type { MessageKey } from './i18n.ts';
 
-export type FieldError = { field: string; message: { zh: string; en: string } | string };
+export type FieldError = { field: string; message: { zh: string; en: string } | string; in?: 'body' | 'query' | 'params' };
 
 /**
  * The one error type services throw. The HTTP error handler maps it to RFC 9457 problem+json;

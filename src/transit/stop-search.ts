@@ -31,13 +31,17 @@ export function normalizeName(s: string): string {
     .replace(/[\s'’`·.\-–—_()（）]/g, '');
 }
 
-function translationsFor(feed: GtfsFeed): Map<string, Record<string, string>> {
+/**
+ * GTFS translations.txt of one table field: record id → language → text. Rows given by `field_value`
+ * instead of `record_id` apply to every record whose field has that value (`values` lists them).
+ */
+export function translationsFor(feed: GtfsFeed, table = 'stops', field = 'stop_name', values: [string, string][] = feed.stops.map((s) => [s.id, s.name])): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   const rows = feed.extraFiles.get('translations.txt') ?? [];
   const byName = new Map<string, string[]>();
-  feed.stops.forEach((s) => byName.set(s.name, [...(byName.get(s.name) ?? []), s.id]));
+  for (const [id, v] of values) byName.set(v, [...(byName.get(v) ?? []), id]);
   for (const r of rows) {
-    if (r.table_name !== 'stops' || r.field_name !== 'stop_name' || !r.language || !r.translation) continue;
+    if (r.table_name !== table || r.field_name !== field || !r.language || !r.translation) continue;
     const ids = r.record_id ? [r.record_id] : r.field_value ? (byName.get(r.field_value) ?? []) : [];
     for (const id of ids) {
       const m = out.get(id) ?? {};

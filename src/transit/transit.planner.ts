@@ -2,6 +2,8 @@ import { AppError, type FieldError } from '../platform/errors.ts';
 import { isoInZone, nowInZone, serviceTimeInstant } from '../platform/time.ts';
 import { arriveBy, buildNetwork, buildTimetable, departAfter, departureRange, findStop, formatClock, parseClock, type Journey, type Leg, type Network, type Place, type Timetable } from './engine/index.ts';
 import type { TransitService } from './transit.service.ts';
+import { qualify, type GtfsFeed } from './gtfs/feed.ts';
+import { translationsFor } from './stop-search.ts';
 
 export type PlanQuery = {
   from: string;
@@ -19,7 +21,7 @@ const TZ = 'Asia/Shanghai';
 const COORD = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 function fieldError(field: string, zh: string, en: string): AppError {
-  const e: FieldError = { field, message: { zh, en } };
+  const e: FieldError = { field, message: { zh, en }, in: 'query' };
   return new AppError('validation', 400, 'error.validation', {}, [e]);
 }
 
@@ -28,7 +30,16 @@ function fieldError(field: string, zh: string, en: string): AppError {
  * built per service date on first use and kept for a few dates.
  */
 export class TransitPlanner {
-  private state: { version: string; net: Network; labels: Map<string, { zh: string; en: string }>; timezones: Map<string, string>; timetables: Map<string, Timetable> } | null = null;
+  private state: {
+    version: string;
+    net: Network;
+    labels: Map<string, { zh: string; en: string }>;
+    timezones: Map<string, string>;
+    names: Names;
+    /** First and last service date of each feed (YYYYMMDD). */
+    periods: Map<string, [string, string]>;
+    timetables: Map<string, Timetable>;
+  } | null = null;
 
   constructor(
     private transit: TransitService,
@@ -42,7 +53,15 @@ export class TransitPlanner {
       const labels = new Map<string, { zh: string; en: string }>();
       for (const f of await this.transit.listFeeds()) if (f.label) labels.set(f.id, f.label);
       const timezones = new Map(cur.feeds.map((f) => [f.feedId, f.agencies[0]?.timezone ?? TZ]));
-      this.state = { version: cur.version, net: buildNetwork(cur.feeds, { walkRadius: this.walkRadius }), labels, timezones, timetables: new Map() };
+      this.state = {
+        version: cur.version,
+        net: buildNetwork(cur.feeds, { walkRadius: this.walkRadius }),
+        labels,
+        timezones,
+        names: namesOf(cur.feeds),
+        periods: new Map(cur.feeds.map((f) => [f.feedId, servicePeriod(f)] as const).filter((x): x is [string, [string, string]] => x[1] !== null)),
+        timetables: new Map(),
+      };
     }
     return this.state;
   }
@@ -76,6 +95,8 @@ export class TransitPlanner {
     if (net.stopCount === 0) throw new AppError('no_network', 409, 'error.unavailable', { reason: 'no GTFS feed imported' });
     const from = this.place(net, q.from, 'from');
     const to = this.place(net, q.to, 'to');
+    if (q.arriveBy && q.window) throw fieldError('window', '“到达时间”查询不能与出发时段同时使用', 'window cannot be combined with arriveBy');
+    if (q.from.trim() === q.to.trim()) throw fieldError('to', '起点和终点相同', 'origin and destination are the same');
     const now = nowInZone(this.now(), TZ);
     const date = q.date ?? now.date;
     const time = q.time !== undefined ? parseClock(q.time) : now.seconds;
@@ -98,16 +119,28 @@ export class TransitPlanner {
     const used = new Set<string>();
     const tzOf = (id: string | null) => state.timezones.get(feedOfStop(id) ?? '') ?? TZ;
     const at = (seconds: number, serviceDay: number, stopId: string | null) => isoInZone(serviceTimeInstant(date, seconds + 86400 * serviceDay, tzOf(stopId)), tzOf(stopId));
-    const itineraries = journeys.map((j) => ({
-      departure: formatClock(j.departure),
-      arrival: formatClock(j.arrival),
-      departureAt: at(j.departure, 0, firstStopId(j)),
-      arrivalAt: at(j.arrival, 0, firstStopId(j)),
-      duration: j.arrival - j.departure,
-      transfers: j.transfers,
-      legs: j.legs.map((l) => legView(l, used, at)),
-    }));
+    // A range query answers journeys departing inside the window only.
+    if (q.window && !q.arriveBy) journeys = journeys.filter((j) => (j.legs[0]?.departure ?? j.departure) <= time + q.window! * 60);
+    const itineraries = journeys.map((j) => {
+      // The journey leaves when its first leg does (a range query's run time may be earlier).
+      const departure = j.legs[0]?.departure ?? j.departure;
+      return {
+        departure: formatClock(departure),
+        arrival: formatClock(j.arrival),
+        departureAt: at(departure, 0, firstStopId(j)),
+        arrivalAt: at(j.arrival, 0, firstStopId(j)),
+        duration: j.arrival - departure,
+        transfers: j.transfers,
+        legs: j.legs.map((l) => legView(l, used, at, state.names)),
+      };
+    });
     const notices = [...used].map((f) => state.labels.get(f)).filter((x): x is { zh: string; en: string } => !!x);
+    const ymd = date.replaceAll('-', '');
+    const periods = [...state.periods.values()];
+    if (periods.length && periods.every(([a, b]) => ymd < a || ymd > b)) {
+      const span = `${Math.min(...periods.map((p) => Number(p[0])))}–${Math.max(...periods.map((p) => Number(p[1])))}`;
+      notices.push({ zh: `所选日期 ${date} 不在任何数据源的服务期内（${span}）`, en: `${date} is outside the service period of every feed (${span})` });
+    }
     return {
       query: { from: q.from, to: q.to, date, time: formatClock(time), arriveBy: !!q.arriveBy, window: q.window ?? null, maxTransfers: opts.maxTransfers, modes, wheelchair: opts.wheelchair },
       itineraries,
@@ -132,9 +165,35 @@ function dedupe<T>(xs: T[]): T[] {
 }
 
 type At = (seconds: number, serviceDay: number, stopId: string | null) => string;
-const place = (p: Leg['from']) => ({ id: p.id, name: p.name, lat: p.lat, lon: p.lon });
+type Names = {
+  stops: Map<string, Record<string, string>>;
+  routeShort: Map<string, Record<string, string>>;
+  routeLong: Map<string, Record<string, string>>;
+  headsigns: Map<string, Record<string, string>>;
+};
 
-function legView(l: Leg, used: Set<string>, at: At) {
+/** Translations (GTFS translations.txt) of stop names, route names and headsigns, by qualified id. */
+function namesOf(feeds: readonly GtfsFeed[]): Names {
+  const names: Names = { stops: new Map(), routeShort: new Map(), routeLong: new Map(), headsigns: new Map() };
+  for (const f of feeds) {
+    const put = (target: Map<string, Record<string, string>>, m: Map<string, Record<string, string>>) => {
+      for (const [id, v] of m) target.set(qualify(f.feedId, id), v);
+    };
+    put(names.stops, translationsFor(f));
+    put(names.routeShort, translationsFor(f, 'routes', 'route_short_name', f.routes.map((r) => [r.id, r.shortName])));
+    put(names.routeLong, translationsFor(f, 'routes', 'route_long_name', f.routes.map((r) => [r.id, r.longName])));
+    put(names.headsigns, translationsFor(f, 'trips', 'trip_headsign', f.trips.map((t) => [t.id, t.headsign ?? ''])));
+  }
+  return names;
+}
+
+function servicePeriod(f: GtfsFeed): [string, string] | null {
+  const dates = [...f.calendars.flatMap((c) => [c.startDate, c.endDate]), ...f.calendarDates.filter((d) => d.exceptionType === 1).map((d) => d.date)].sort();
+  return dates.length ? [dates[0]!, dates[dates.length - 1]!] : null;
+}
+
+function legView(l: Leg, used: Set<string>, at: At, names: Names) {
+  const place = (p: Leg['from']) => ({ id: p.id, name: p.name, names: (p.id && names.stops.get(p.id)) || {}, lat: p.lat, lon: p.lon });
   if (l.kind === 'walk') {
     return { mode: 'WALK', from: place(l.from), to: place(l.to), departure: formatClock(l.departure), arrival: formatClock(l.arrival), departureAt: at(l.departure, 0, l.from.id ?? l.to.id), arrivalAt: at(l.arrival, 0, l.to.id ?? l.from.id), duration: l.duration, distance: Math.round(l.distance) };
   }
@@ -142,8 +201,8 @@ function legView(l: Leg, used: Set<string>, at: At) {
   return {
     mode: l.mode,
     routeType: l.routeType,
-    route: { id: l.route.id, shortName: l.route.shortName, longName: l.route.longName, color: l.route.color },
-    trip: { id: l.trip.id, headsign: l.trip.headsign, shortName: l.trip.shortName, serviceDay: l.trip.serviceDay },
+    route: { id: l.route.id, shortName: l.route.shortName, longName: l.route.longName, color: l.route.color, shortNames: names.routeShort.get(l.route.id) ?? {}, longNames: names.routeLong.get(l.route.id) ?? {} },
+    trip: { id: l.trip.id, headsign: l.trip.headsign, headsigns: names.headsigns.get(l.trip.id) ?? {}, shortName: l.trip.shortName, serviceDay: l.trip.serviceDay },
     entry: l.entry,
     from: place(l.from),
     to: place(l.to),

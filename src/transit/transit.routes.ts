@@ -24,13 +24,14 @@ const planQuery = z
     format: z.enum(['json', 'geojson']).optional(),
   })
   .strict();
-const placeView = z.object({ id: z.string().nullable(), name: z.string().nullable(), lat: z.number(), lon: z.number() });
+const names = z.record(z.string(), z.string()).describe('translations by language (GTFS translations.txt), e.g. en, zh-Latn-pinyin');
+const placeView = z.object({ id: z.string().nullable(), name: z.string().nullable(), names, lat: z.number(), lon: z.number() });
 const legView = z
   .object({
     mode: z.string(),
     routeType: z.number().optional(),
-    route: z.object({ id: z.string(), shortName: z.string(), longName: z.string(), color: z.string().nullable() }).optional(),
-    trip: z.object({ id: z.string(), headsign: z.string().nullable(), shortName: z.string().nullable(), serviceDay: z.number() }).optional(),
+    route: z.object({ id: z.string(), shortName: z.string(), longName: z.string(), color: z.string().nullable(), shortNames: names, longNames: names }).optional(),
+    trip: z.object({ id: z.string(), headsign: z.string().nullable(), headsigns: names, shortName: z.string().nullable(), serviceDay: z.number() }).optional(),
     entry: z.string().optional(),
     from: placeView,
     to: placeView,

@@ -87,6 +87,8 @@ describe(`transit API on the bundled regional network (${testDb})`, () => {
     const ride = (direct.legs as Json[]).find((l) => l.mode !== 'WALK')!;
     assert.equal(ride.from.name, '石家庄');
     assert.equal(ride.to.name, '北京西');
+    assert.equal(ride.to.names.en, 'Beijing West', 'translations.txt names come with the legs');
+    assert.ok(ride.route.shortNames.en);
     // GeoJSON of the same query.
     const g = await env.app.inject({ method: 'GET', url: '/api/transit/plan?from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&date=2026-10-14&time=07:00&format=geojson' });
     assert.equal(g.headers['content-type'], 'application/geo+json');
@@ -116,12 +118,18 @@ describe(`transit API on the bundled regional network (${testDb})`, () => {
       ['from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&maxTransfers=99', 'maxTransfers'],
       ['from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&date=2026-02-30', 'date'],
       ['to=cr-hsr:beijingxi', 'from'],
+      ['from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&arriveBy=true&window=30', 'window'],
+      ['from=cr-hsr:shijiazhuang&to=cr-hsr:shijiazhuang', 'to'],
     ];
     for (const [qs, field] of cases) {
       const r = await get(`/api/transit/plan?${qs}`, { 'accept-language': 'en' });
       assert.equal(r.status, 400, qs);
-      assert.ok((r.body.errors as Json[]).some((e) => e.field === field), `${qs}: ${JSON.stringify(r.body.errors)}`);
+      assert.ok((r.body.errors as Json[]).some((e) => e.field === field && e.in === 'query'), `${qs}: ${JSON.stringify(r.body.errors)}`);
     }
+    const outside = await get('/api/transit/plan?from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&date=2027-03-01&time=07:00', { 'accept-language': 'en' });
+    assert.equal(outside.status, 200);
+    assert.equal(outside.body.itineraries.length, 0);
+    assert.ok((outside.body.notices as Json[]).some((n) => /outside the service period/.test(n.en)));
   });
 
   it('imports an uploaded feed (admins and transport editors only), audited, and plans on it', async () => {

@@ -59,7 +59,6 @@ export type RawJourney = { rides: number; start: number; arrival: number; segmen
 
 const FORCED_MAX = 64;
 
-export const STATS = { runs: 0, patterns: 0, stopsScanned: 0, improved: 0, fp: 0, rounds: 0, marked: 0 };
 export class Raptor {
   readonly tt: Timetable;
   readonly maxRides: number;
@@ -80,6 +79,8 @@ export class Raptor {
   private readonly bDist: Float32Array;
   // target
   private readonly tBest: Int32Array;
+  /** Index of an always −INF entry at the end of tBest (for "no ride left"). */
+  private readonly tBestNone: number;
   private readonly tTime: Int32Array;
   private readonly tStop: Int32Array; // vehicle stop, or -1 for walk-only
   private readonly tVia: Int32Array; // target stop reached by footpath, or -1
@@ -90,6 +91,9 @@ export class Raptor {
   private readonly tgtEgress: Int32Array;
   private readonly tgtDist: Float64Array;
   private readonly tgtDirect: Uint8Array;
+  /** Stops from which the destination is reached without another ride (target stops, footpaths into them). */
+  private readonly walkDone: Uint8Array;
+  private walkDoneList: number[] = [];
   private targets: Target[] = [];
   // marking
   private markedList: Int32Array;
@@ -156,7 +160,9 @@ export class Raptor {
     this.bFrom = new Int32Array(R * n);
     this.bDur = new Int32Array(R * n);
     this.bDist = new Float32Array(R * n);
-    this.tBest = new Int32Array(R).fill(INF);
+    this.tBest = new Int32Array(R + 1).fill(INF);
+    this.tBestNone = R;
+    this.tBest[R] = -INF;
     this.tTime = new Int32Array(R);
     this.tStop = new Int32Array(R);
     this.tVia = new Int32Array(R);
@@ -167,6 +173,7 @@ export class Raptor {
     this.tgtEgress = new Int32Array(n).fill(-1);
     this.tgtDist = new Float64Array(n);
     this.tgtDirect = new Uint8Array(n);
+    this.walkDone = new Uint8Array(n);
     this.markedList = new Int32Array(n);
     this.marked = new Uint8Array(n);
     this.nextMarked = new Uint8Array(n);
@@ -186,6 +193,7 @@ export class Raptor {
     this.arrV.fill(INF);
     this.brd.fill(INF);
     this.tBest.fill(INF);
+    this.tBest[this.tBestNone] = -INF;
     this.tRun.fill(0);
     for (const t of this.targets) {
       this.tgtEgress[t.stop] = -1;
@@ -215,9 +223,43 @@ export class Raptor {
       }
       if (t.direct) this.tgtDirect[t.stop] = 1;
     }
+    for (const p of this.walkDoneList) this.walkDone[p] = 0;
+    this.walkDoneList = [];
+    this.ensureFpIn();
+    const setDone = (p: number) => {
+      if (this.walkDone[p]) return;
+      this.walkDone[p] = 1;
+      this.walkDoneList.push(p);
+    };
+    for (const t of targets) {
+      setDone(t.stop);
+      if (t.direct) for (let e = this.fpInStart![t.stop]!; e < this.fpInStart![t.stop + 1]!; e++) setDone(this.fpInFrom![e]!);
+    }
     if (opts.lowerBounds) this.lowerBounds();
     else if (this.lbOn) this.lb.fill(0);
     this.lbOn = !!opts.lowerBounds;
+  }
+
+  /** Footpaths by destination (CSR), built once per router. */
+  private ensureFpIn(): void {
+    if (this.fpInStart) return;
+    const tt = this.tt;
+    const n = this.n;
+    const fpInStart = new Int32Array(n + 1);
+    for (let e = 0; e < tt.fpTo.length; e++) fpInStart[tt.fpTo[e]! + 1]!++;
+    for (let p = 0; p < n; p++) fpInStart[p + 1]! += fpInStart[p]!;
+    const fpInFrom = new Int32Array(tt.fpTo.length);
+    const fpInDur = new Int32Array(tt.fpTo.length);
+    const fill = fpInStart.slice(0, n);
+    for (let p = 0; p < n; p++)
+      for (let e = tt.fpStart[p]!; e < tt.fpStart[p + 1]!; e++) {
+        const k = fill[tt.fpTo[e]!]!++;
+        fpInFrom[k] = p;
+        fpInDur[k] = tt.fpDur[e]!;
+      }
+    this.fpInStart = fpInStart;
+    this.fpInFrom = fpInFrom;
+    this.fpInDur = fpInDur;
   }
 
   /**
@@ -244,18 +286,6 @@ export class Raptor {
           minHop[s0 + i] = m < 0 ? 0 : m;
         }
       }
-      const fpInStart = new Int32Array(n + 1);
-      for (let e = 0; e < tt.fpTo.length; e++) fpInStart[tt.fpTo[e]! + 1]!++;
-      for (let p = 0; p < n; p++) fpInStart[p + 1]! += fpInStart[p]!;
-      const fpInFrom = new Int32Array(tt.fpTo.length);
-      const fpInDur = new Int32Array(tt.fpTo.length);
-      const fill = fpInStart.slice(0, n);
-      for (let p = 0; p < n; p++)
-        for (let e = tt.fpStart[p]!; e < tt.fpStart[p + 1]!; e++) {
-          const k = fill[tt.fpTo[e]!]!++;
-          fpInFrom[k] = p;
-          fpInDur[k] = tt.fpDur[e]!;
-        }
       // Trip links (timed, in-seat…) may join stops that no footpath joins: edges of weight 0 in the bound.
       const linkIn: number[][] = [];
       for (let P = 0; P < tt.patternCount; P++)
@@ -267,11 +297,9 @@ export class Raptor {
           }
       this.linkIn = linkIn;
       this.minHop = minHop;
-      this.fpInStart = fpInStart;
-      this.fpInFrom = fpInFrom;
-      this.fpInDur = fpInDur;
       this.heap = new Int32Array(n + 1);
     }
+    this.ensureFpIn();
     const lb = this.lb;
     lb.fill(INF);
     const heap = this.heap!;
@@ -355,7 +383,7 @@ export class Raptor {
    * reaches the best arrival known with one ride (the loosest of the round bounds). Needs `lowerBounds`.
    */
   canImprove(P: number, pos: number, trip: number): boolean {
-    if (!this.lbOn || process.env.NOCI) return true;
+    if (!this.lbOn) return true;
     const tt = this.tt;
     const s0 = tt.patStopStart[P]!;
     const L = tt.patStopStart[P + 1]! - s0;
@@ -372,7 +400,6 @@ export class Raptor {
    */
   search(t0: number, markOnly: Uint8Array | null = null): RawJourney[] {
     const run = ++this.run;
-    STATS.runs++;
     const n = this.n;
     const K = this.opts.maxRides;
     const tt = this.tt;
@@ -427,14 +454,12 @@ export class Raptor {
       }
       this.roundCandStart = candEnd;
       if (this.patCount === 0) break;
-      STATS.rounds++; STATS.marked += this.markedCount;
 
       // ---- scan patterns
       this.improvedCount = 0;
       for (let x = 0; x < this.patCount; x++) {
         const P = this.patList[x]!;
         this.scan(P, k, this.patMin[P]!, this.patMax[P]!, wheelchair);
-        STATS.patterns++; STATS.stopsScanned += tt.patStopStart[P + 1]! - tt.patStopStart[P]! - this.patMin[P]!;
         this.patMin[P] = INF;
         this.patMax[P] = -1;
         this.patCand[P] = -1;
@@ -452,13 +477,12 @@ export class Raptor {
       for (let m = 0; m < this.improvedCount; m++) {
         const p = this.improvedList[m]!;
         this.improved[p] = 0;
-        STATS.improved++; STATS.fp += fpStart[p + 1]! - fpStart[p]!;
         const a = this.vTime[row + p]!;
         const eg = this.tgtEgress[p]!;
         if (eg >= 0 && a + eg < this.tBest[k]!) this.setTarget(k, a + eg, p, -1, eg, this.tgtDist[p]!, -1, run);
         const c = tt.changeTime[p]!;
         if (c >= 0 && this.relaxBoard(k, p, a + c, p, c, 0)) this.mark(p);
-        const bound = this.tBest[k]!; // may only decrease below: a stale value just lets relaxBoard decide
+        const bound = k < K ? this.tBest[k + 1]! : -INF; // may only decrease below: relaxBoard decides
         for (let e = fpStart[p]!; e < fpStart[p + 1]!; e++) {
           const q = fpTo[e]!;
           const t = a + fpDur[e]!;
@@ -498,12 +522,13 @@ export class Raptor {
     const n = this.n;
     const i = k * n + q;
     const old = this.brd[i]!;
-    if (t >= old || t + this.lb[q]! >= this.tBest[k]!) return false;
+    // a board label is only good for another ride: it must beat the best arrival with one ride more
+    const K = this.opts.maxRides;
+    if (k >= K || t >= old || t + this.lb[q]! >= this.tBest[k + 1]!) return false;
     this.bTime[i] = t;
     this.bFrom[i] = from;
     this.bDur[i] = dur;
     this.bDist[i] = dist;
-    const K = this.opts.maxRides;
     for (let r = k, j = i; r <= K && t < this.brd[j]!; r++, j += n) {
       this.brd[j] = t;
       this.brdRound[j] = k;
@@ -573,6 +598,9 @@ export class Raptor {
     const accessibleTrip = tt.tripAccessible;
     const ruleStop = tt.ruleStop;
     const marked = this.marked;
+    const walkDone = this.walkDone;
+    // with no ride left (k = maxRides), only walkDone stops matter: compare with an impossible bound
+    const kNext = k < this.opts.maxRides ? k + 1 : this.tBestNone;
     let cur = -1;
     let curBoard = -1;
     let curSrc = 0;
@@ -588,7 +616,8 @@ export class Raptor {
       if (cur >= 0) {
         if (fl & 2 && okStop) {
           const a = arr[base + cur * L + i]!;
-          if (a < arrV[row + p]! && a + lb[p]! < tBest[k]!) {
+          // reaching the destination from p needs no more ride only at walkDone stops; elsewhere one more
+          if (a < arrV[row + p]! && a + lb[p]! < tBest[walkDone[p] === 1 ? k : kNext]!) {
             const x = row + p;
             this.vTime[x] = a;
             this.vTrip[x] = t0 + cur;
@@ -717,7 +746,7 @@ export class Raptor {
       if (kind !== 4 && !(fl & 2 && okStop)) continue;
       if (wheelchair && tt.tripAccessible[t0 + j] !== 1) continue;
       const a = tt.arr[base + j * L + i]!;
-      if (a >= this.tBest[k]!) continue;
+      if (a >= this.tBest[k + 1]!) continue; // the linked trip is one more ride
       const c = this.cCount++;
       if (c >= this.cRound.length) this.growCandidates();
       this.cRound[c] = k;
