@@ -39,6 +39,7 @@ export class TransitPlanner {
     /** First and last service date of each feed (YYYYMMDD). */
     periods: Map<string, [string, string]>;
     timetables: Map<string, Timetable>;
+    buildMs: { network: number; timetables: Map<string, number> };
   } | null = null;
 
   constructor(
@@ -53,9 +54,12 @@ export class TransitPlanner {
       const labels = new Map<string, { zh: string; en: string }>();
       for (const f of await this.transit.listFeeds()) if (f.label) labels.set(f.id, f.label);
       const timezones = new Map(cur.feeds.map((f) => [f.feedId, f.agencies[0]?.timezone ?? TZ]));
+      const t0 = performance.now();
+      const net = buildNetwork(cur.feeds, { walkRadius: this.walkRadius });
       this.state = {
+        buildMs: { network: performance.now() - t0, timetables: new Map() },
         version: cur.version,
-        net: buildNetwork(cur.feeds, { walkRadius: this.walkRadius }),
+        net,
         labels,
         timezones,
         names: namesOf(cur.feeds),
@@ -70,7 +74,9 @@ export class TransitPlanner {
     let tt = state.timetables.get(date);
     if (!tt) {
       if (state.timetables.size >= 4) state.timetables.delete(state.timetables.keys().next().value!);
+      const t0 = performance.now();
       tt = buildTimetable(state.net, date);
+      state.buildMs.timetables.set(date, performance.now() - t0);
       state.timetables.set(date, tt);
     }
     return tt;
@@ -87,6 +93,18 @@ export class TransitPlanner {
     const s = findStop(net, text);
     if (s === null) throw fieldError(field, `未知的车站编号：${text}（格式：数据源:编号，或“纬度,经度”）`, `unknown stop or station: ${text} (use feedId:stopId, or "lat,lon")`);
     return { stop: s };
+  }
+
+  /** Size and build cost of the network and of the timetable of a date (built if needed). */
+  async stats(date?: string) {
+    const state = await this.network();
+    const d = date ?? nowInZone(this.now(), TZ).date;
+    const tt = this.timetable(state, d);
+    return {
+      network: { ...state.net.stats, walkRadius: this.walkRadius, buildMs: Math.round(state.buildMs.network) },
+      timetable: { ...tt.stats, buildMs: Math.round(state.buildMs.timetables.get(d) ?? 0) },
+      heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+    };
   }
 
   async plan(q: PlanQuery) {

@@ -155,6 +155,18 @@ export function transitRoutes(service: TransitService, planner: TransitPlanner, 
       },
     );
     r.get(
+      '/api/transit/network',
+      {
+        schema: {
+          tags,
+          summary: '路网与时刻表规模、构建耗时 / network and timetable size and build time',
+          querystring: z.object({ date: z.iso.date().optional() }).strict(),
+          response: { 200: z.object({ network: z.record(z.string(), z.number()), timetable: z.record(z.string(), z.union([z.number(), z.string()])), heapUsedMb: z.number() }), 400: problemSchema },
+        },
+      },
+      async (req) => planner.stats(req.query.date),
+    );
+    r.get(
       '/api/transit/stops',
       {
         schema: {

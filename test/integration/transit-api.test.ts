@@ -97,6 +97,15 @@ describe(`transit API on the bundled regional network (${testDb})`, () => {
     assert.ok(fc.features.every((f: Json) => f.geometry.type === 'LineString' && f.geometry.coordinates.length >= 2));
   });
 
+  it('reports the size and build time of the network and of the timetable of a date', async () => {
+    const r = await get('/api/transit/network?date=2026-10-14');
+    assert.equal(r.status, 200);
+    const trips = fs.readdirSync(path.join(projectRoot, 'data', 'jjj'), { withFileTypes: true }).filter((d) => d.isDirectory()).reduce((n, d) => n + rows(d.name, 'trips.txt').length, 0);
+    assert.equal(r.body.network.trips, trips);
+    assert.equal(r.body.timetable.date, '20261014');
+    assert.ok(r.body.timetable.trips > 0 && r.body.timetable.bytes > 0);
+  });
+
   it('arrive-by and window queries answer consistently with depart-after', async () => {
     const dep = (await get('/api/transit/plan?from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&date=2026-10-14&time=07:00')).body.itineraries as Json[];
     const arrival = dep[0]!.arrival as string;
