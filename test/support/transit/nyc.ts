@@ -18,7 +18,7 @@ export function loadNyc(name: NycFeed): Promise<GtfsFeed> {
   let p = cache.get(name);
   if (!p) {
     p = readFeed(nycPath(name), { feedId: name }).then(({ feed, report }) => {
-      if (!feed) throw new Error(`NYC feed ${name} rejected: ${report.errors} errors`);
+      if (!feed) throw new Error(`NYC feed ${name} rejected: ${report.errors} errors, first: ${report.notices[0]?.message ?? "?"}`);
       return feed;
     });
     cache.set(name, p);
