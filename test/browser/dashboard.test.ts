@@ -12,13 +12,11 @@ import {
   expectAttribute,
   expectText,
   isLocalUrl,
-  launchChromium,
   settle,
   startServerProcess,
   tempDataDir,
   visibleErrors,
-  type ServerProcess,
-} from '../support/browser.ts';
+  type ServerProcess, openRecordedPage } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -104,16 +102,7 @@ describe('dashboard in Chromium against a real server', () => {
       admin = await createTokenViaCli(env, ['--role', 'admin', '--label', 'browser admin']);
       server = await startServerProcess(env, 30_000);
 
-      browser = await launchChromium();
-      context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-      context.setDefaultTimeout(10_000);
-      context.setDefaultNavigationTimeout(15_000);
-      context.on('request', (r) => requests.push(r.url()));
-      page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') consoleErrors.push(m.text());
-      });
+      ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
     },
     { timeout: 55_000 },
   );
