@@ -1,0 +1,49 @@
+/**
+ * Air-quality domain model shared by the AQI engine (engine/), storage and ingestion (air.store.ts,
+ * air.ingest.ts) and warnings. Concentrations in µg/m³, CO in mg/m³ (GB 3095 / HJ 633 units).
+ * Instants are ISO 8601 with offset; hours are labelled by their END in Asia/Shanghai, as the national
+ * platform does (timepoint 10:00 = the hour 09:00–10:00).
+ */
+
+export const pollutants = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3'] as const;
+export type Pollutant = (typeof pollutants)[number];
+
+/** Averaging periods an observation can have. */
+export const periods = ['1h', '8h', '24h'] as const;
+export type Period = (typeof periods)[number];
+
+/** valid; NA = missing (缺测); not_monitored = "/" (not in the station's monitoring plan); revised = corrected after publication. */
+export const flags = ['valid', 'missing', 'not_monitored', 'revised'] as const;
+export type Flag = (typeof flags)[number];
+
+export type Station = {
+  code: string; // national code, e.g. 1029A
+  name: string; // Chinese name, e.g. 万寿西宫
+  nameEn: string | null;
+  cityId: string; // platform city id (geo city table), e.g. shijiazhuang
+  cityName: string; // as published, e.g. 石家庄市
+  lat: number;
+  lon: number;
+  type: 'national' | 'provincial' | 'city' | 'background' | 'other';
+};
+
+export type Observation = {
+  station: string;
+  /** End of the averaging hour, ISO 8601 with offset (Asia/Shanghai), e.g. 2026-03-15T08:00:00+08:00. */
+  time: string;
+  pollutant: Pollutant;
+  period: Period;
+  /** µg/m³ (CO mg/m³); null when flag is missing or not_monitored. */
+  value: number | null;
+  flag: Flag;
+};
+
+/** Display names the national platform uses for primary pollutants. */
+export const platformNames: Record<Pollutant, string> = {
+  pm25: '细颗粒物(PM2.5)',
+  pm10: '颗粒物(PM10)',
+  so2: '二氧化硫',
+  no2: '二氧化氮',
+  co: '一氧化碳',
+  o3: '臭氧1小时',
+};
