@@ -72,6 +72,9 @@ export type OpenDbOptions = {
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection closed by the server (restart, failover, pg_terminate_backend) must not take the
+    // process down: the pool drops that client and opens a new one on the next query.
+    pool.on('error', (err) => process.emitWarning(`PostgreSQL idle connection lost: ${err.message}`));
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(opts.databaseUrl);
     u.password = '';
