@@ -16,7 +16,7 @@ import {
   startServerProcess,
   tempDataDir,
   visibleErrors,
-  type ServerProcess, openRecordedPage } from '../support/browser.ts';
+  type ServerProcess, openRecordedPage, userJourney } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -39,57 +39,8 @@ describe('dashboard in Chromium against a real server', () => {
   const consoleErrors: string[] = [];
   let versionAfterEdit = -1;
   let milestonesAfterEdit = -1;
-  let failedStep: string | null = null;
 
-  const shot = async (name: string) => {
-    await page.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
-  };
-  /** The page has finished loading and shows no error box. */
-  const settled = async (where: string) => {
-    await settle(page);
-    assert.deepEqual(await visibleErrors(page), [], `error boxes on ${where}`);
-  };
-
-  const api = async (urlPath: string, token?: string): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${server!.url}${urlPath}`, {
-      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      signal: AbortSignal.timeout(5_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
-  };
-
-  /**
-   * One step of the user's journey. Steps share the page, so after a failure the rest are skipped (and say
-   * why) instead of failing in confusing ways; the failure leaves a screenshot and the server's output.
-   */
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, { timeout: 25_000 }, async (t) => {
-      if (failedStep) {
-        t.skip(`an earlier step failed: ${failedStep}`);
-        return;
-      }
-      try {
-        await fn();
-      } catch (e) {
-        failedStep = name;
-        const file = `failure-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`;
-        await shot(file).catch(() => {});
-        const context = [
-          `(screenshot: test-artifacts/browser/${file}; page URL: ${page?.url()})`,
-          pageErrors.length ? `page errors:\n  ${pageErrors.join('\n  ')}` : '',
-          consoleErrors.length ? `console errors:\n  ${consoleErrors.slice(-10).join('\n  ')}` : '',
-          server?.output().trim() ? `server output (tail):\n${server.output().trim().split('\n').slice(-20).join('\n')}` : '',
-        ]
-          .filter(Boolean)
-          .join('\n');
-        if (e instanceof Error) {
-          e.message = `${e.message}\n${context}`;
-          throw e;
-        }
-        throw new Error(`${String(e)}\n${context}`);
-      }
-    });
+  const { step, shot, settled, api } = userJourney({ name: 'dashboard', stepTimeoutMs: 25000, page: () => page, server: () => server, rec: { pageErrors, consoleErrors } });
 
   before(
     async () => {

@@ -17,7 +17,7 @@ import {
   startServerProcess,
   tempDataDir,
   visibleErrors,
-  type ServerProcess, openRecordedPage } from '../support/browser.ts';
+  type ServerProcess, openRecordedPage, userJourney } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -36,51 +36,10 @@ describe('journey planner in Chromium against a real server', () => {
   const requests: string[] = [];
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
-  let failedStep: string | null = null;
   /** The itineraries of the first (Chinese) search, to compare the later ones with. */
   let firstSearch: Json[] = [];
 
-  const shot = async (name: string) => {
-    await page.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
-  };
-  const settled = async (where: string) => {
-    await settle(page);
-    assert.deepEqual(await visibleErrors(page), [], `error boxes on ${where}`);
-  };
-
-  const api = async (urlPath: string): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${server!.url}${urlPath}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
-  };
-
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, { timeout: 40_000 }, async (t) => {
-      if (failedStep) {
-        t.skip(`an earlier step failed: ${failedStep}`);
-        return;
-      }
-      try {
-        await fn();
-      } catch (e) {
-        failedStep = name;
-        const file = `failure-planner-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`;
-        await shot(file).catch(() => {});
-        const context = [
-          `(screenshot: test-artifacts/browser/${file}; page URL: ${page?.url()})`,
-          pageErrors.length ? `page errors:\n  ${pageErrors.join('\n  ')}` : '',
-          consoleErrors.length ? `console errors:\n  ${consoleErrors.slice(-10).join('\n  ')}` : '',
-          server?.output().trim() ? `server output (tail):\n${server.output().trim().split('\n').slice(-20).join('\n')}` : '',
-        ]
-          .filter(Boolean)
-          .join('\n');
-        if (e instanceof Error) {
-          e.message = `${e.message}\n${context}`;
-          throw e;
-        }
-        throw new Error(`${String(e)}\n${context}`);
-      }
-    });
+  const { step, shot, settled, api } = userJourney({ name: 'planner', stepTimeoutMs: 40000, page: () => page, server: () => server, rec: { pageErrors, consoleErrors } });
 
   /** Types into a station field key by key (as a person does: the suggestions are debounced). */
   const typeStation = async (testId: string, text: string) => {

@@ -3,7 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { ServerProcess } from './processes.ts';
 import { projectRoot } from './harness.ts';
 
 export const chromiumPath = process.env.XIETONG_CHROMIUM ?? '/usr/bin/chromium';
@@ -117,4 +120,65 @@ export async function visibleErrors(page: Page): Promise<string[]> {
     if (await boxes.nth(i).isVisible()) out.push(((await boxes.nth(i).textContent()) ?? '').trim());
   }
   return out;
+}
+
+/**
+ * A user's journey through the dashboard as a sequence of steps sharing one page. After a failure the
+ * remaining steps are skipped (saying why) instead of failing in confusing ways; the failure leaves a
+ * screenshot, the page and console errors and the tail of the server's output in the message.
+ */
+export function userJourney(o: {
+  name: string;
+  stepTimeoutMs: number;
+  page: () => Page | undefined;
+  server: () => ServerProcess | undefined;
+  rec: { pageErrors: string[]; consoleErrors: string[] };
+}) {
+  let failedStep: string | null = null;
+  const shot = async (file: string) => {
+    await o.page()!.screenshot({ path: path.join(artifactsDir, file), fullPage: true });
+  };
+  /** The page has finished loading and shows no error box. */
+  const settled = async (where: string) => {
+    await settle(o.page()!);
+    assert.deepEqual(await visibleErrors(o.page()!), [], `error boxes on ${where}`);
+  };
+  /** GET from the server under test, as JSON. */
+  const api = async (urlPath: string, token?: string): Promise<{ status: number; body: Record<string, any> }> => {
+    const res = await fetch(`${o.server()!.url}${urlPath}`, {
+      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  };
+  const step = (name: string, fn: () => Promise<void>) =>
+    it(name, { timeout: o.stepTimeoutMs }, async (t) => {
+      if (failedStep) {
+        t.skip(`an earlier step failed: ${failedStep}`);
+        return;
+      }
+      try {
+        await fn();
+      } catch (e) {
+        failedStep = name;
+        const file = `failure-${o.name}-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`;
+        await shot(file).catch(() => {});
+        const server = o.server();
+        const context = [
+          `(screenshot: test-artifacts/browser/${file}; page URL: ${o.page()?.url()})`,
+          o.rec.pageErrors.length ? `page errors:\n  ${o.rec.pageErrors.join('\n  ')}` : '',
+          o.rec.consoleErrors.length ? `console errors:\n  ${o.rec.consoleErrors.slice(-10).join('\n  ')}` : '',
+          server?.output().trim() ? `server output (tail):\n${server.output().trim().split('\n').slice(-20).join('\n')}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
+        if (e instanceof Error) {
+          e.message = `${e.message}\n${context}`;
+          throw e;
+        }
+        throw new Error(`${String(e)}\n${context}`);
+      }
+    });
+  return { step, shot, settled, api, failed: () => failedStep };
 }
