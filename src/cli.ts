@@ -9,6 +9,7 @@ import { t } from './platform/i18n.ts';
 import { openPlatform, seedPlatform, startServer, version, type Platform } from './server.ts';
 import { projectStatuses } from './plan/model.ts';
 import { registerTransitCommands } from './transit/transit.cli.ts';
+import { registerAirCommands } from './air/air.cli.ts';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 3, invalid: 4, notFound: 5, auth: 6 } as const;
@@ -265,6 +266,8 @@ export function buildCli(): Command {
       throw new CliError(message, code);
     },
   });
+
+  registerAirCommands(program);
 
   return program;
 }

@@ -1,0 +1,98 @@
+/**
+ * `xietong air aqi`: real-time AQI of a station file, computed in-process (no database, no server).
+ *
+ *   xietong air aqi --in <file.csv> --format cnemc|prsa [--standard auto|hj633-2012|hj633-2026|epa] --out <out.csv>
+ *
+ * cnemc (national platform snapshot): one output row per input row, `stationcode,timepoint,aqi,primary,level`,
+ *   the platform's real-time AQI from the 1-hour columns (timepoint as written in the input; primary in the
+ *   platform's names, several joined by commas in HJ 633 table order; `NA` when no AQI is published).
+ * prsa (UCI Beijing multi-site): one output row per input row,
+ *   `station,time,pm25,pm10,so2,no2,co,o3,aqi,primary,level` — time is the file's year/month/day/hour as ISO
+ *   8601 (+08:00), concentrations as used (CO converted from µg/m³ to mg/m³). With `--standard epa` the PM
+ *   values are NowCasts over the station's previous 12 rows.
+ * `--standard auto` picks HJ 633-2012 or HJ 633-2026 per row from its time (2026 from 2026-03-01 00:00 +08:00).
+ *
+ * Exit codes: 0 done; 2 usage (bad option); 4 invalid input (unreadable file, bad header, or any rejected row —
+ * the good rows are still written and every rejected row is listed on stderr with line and field).
+ */
+import fs from 'node:fs';
+import { Option, type Command } from 'commander';
+import { platformNames, type Pollutant } from './model.ts';
+import { epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiResult, type ChinaStandard, type Conc } from './engine/aqi.engine.ts';
+import { cnemcHourly, detectO3HourColumn, parseCnemc, parsePrsa, type RowError } from './engine/aqi.parse.ts';
+
+const EXIT_INVALID = 4;
+
+type StandardOption = 'auto' | ChinaStandard | 'epa';
+
+const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const primaryNames = (r: AqiResult): string => r.primary.map((p: Pollutant) => platformNames[p]).join(',');
+const fmt = (v: number | null): string => (v === null ? 'NA' : String(v));
+
+export type AqiFileResult = { csv: string; rows: number; errors: RowError[] };
+
+/** The whole conversion as a pure function of the file text (the command adds file I/O). */
+export function aqiCsv(text: string, format: 'cnemc' | 'prsa', standard: StandardOption): AqiFileResult {
+  const chinaFor = (time: string): ChinaStandard => (standard === 'auto' || standard === 'epa' ? standardFor(time) : standard);
+  const lines: string[] = [];
+  if (format === 'cnemc') {
+    const { rows, errors } = parseCnemc(text);
+    const o3Column = detectO3HourColumn(rows);
+    lines.push('stationcode,timepoint,aqi,primary,level');
+    for (const row of rows) {
+      const h = cnemcHourly(row, o3Column);
+      // A single snapshot has no history for NowCast: EPA is applied to the 1-hour PM values as they are.
+      const r = standard === 'epa' ? epaAqi({ pm25: h.pm25, pm10: h.pm10 }) : realtimeAqi(h, { standard: chinaFor(row.time) });
+      lines.push([csvField(row.stationcode), csvField(row.timepointRaw), fmt(r.aqi), csvField(primaryNames(r)), fmt(r.level)].join(','));
+    }
+    return { csv: `${lines.join('\n')}\n`, rows: rows.length, errors };
+  }
+  const { rows, errors } = parsePrsa(text);
+  lines.push('station,time,pm25,pm10,so2,no2,co,o3,aqi,primary,level');
+  const history = new Map<string, { pm25: Conc[]; pm10: Conc[] }>();
+  for (const row of rows) {
+    let r: AqiResult;
+    if (standard === 'epa') {
+      let hist = history.get(row.station);
+      if (!hist) history.set(row.station, (hist = { pm25: [], pm10: [] }));
+      hist.pm25.unshift(row.pm25);
+      hist.pm10.unshift(row.pm10);
+      if (hist.pm25.length > 12) hist.pm25.pop();
+      if (hist.pm10.length > 12) hist.pm10.pop();
+      r = epaNowcastAqi(hist);
+    } else r = realtimeAqi(row, { standard: chinaFor(row.time) });
+    const c = (v: number | null) => (v === null ? 'NA' : String(v));
+    lines.push(
+      [csvField(row.station), row.time, c(row.pm25), c(row.pm10), c(row.so2), c(row.no2), c(row.co), c(row.o3), fmt(r.aqi), csvField(primaryNames(r)), fmt(r.level)].join(','),
+    );
+  }
+  return { csv: `${lines.join('\n')}\n`, rows: rows.length, errors };
+}
+
+export function registerAirCommands(program: Command): void {
+  const air = program.command('air').description('air quality: AQI (HJ 633-2012 / HJ 633-2026 / US EPA)');
+  air
+    .command('aqi')
+    .description('compute the real-time AQI of every row of a station file (national platform snapshot or UCI PRSA)')
+    .requiredOption('--in <file.csv>', 'input CSV')
+    .addOption(new Option('--format <format>', 'input format').choices(['cnemc', 'prsa']).makeOptionMandatory())
+    .addOption(new Option('--standard <standard>', 'AQI standard; auto = by observation time').choices(['auto', 'hj633-2012', 'hj633-2026', 'epa']).default('auto'))
+    .requiredOption('--out <out.csv>', 'output CSV')
+    .action((o: { in: string; format: 'cnemc' | 'prsa'; standard: StandardOption; out: string }) => {
+      let text: string;
+      try {
+        text = fs.readFileSync(o.in, 'utf8');
+      } catch (e) {
+        process.stderr.write(`xietong: cannot read ${o.in}: ${(e as Error).message}\n`);
+        process.exitCode = EXIT_INVALID;
+        return;
+      }
+      const res = aqiCsv(text, o.format, o.standard);
+      const headerBroken = res.errors.some((e) => e.line === 1);
+      if (!headerBroken) fs.writeFileSync(o.out, res.csv);
+      for (const e of res.errors.slice(0, 50)) process.stderr.write(`${o.in}:${e.line}${e.field ? ` [${e.field}]` : ''}: ${e.reason}\n`);
+      if (res.errors.length > 50) process.stderr.write(`… ${res.errors.length - 50} more errors\n`);
+      process.stderr.write(`${res.rows} rows written to ${headerBroken ? '(nothing)' : o.out}; ${res.errors.length} rejected\n`);
+      if (res.errors.length) process.exitCode = EXIT_INVALID;
+    });
+}
