@@ -3,6 +3,7 @@ import * as platform0002 from './platform/migrations/0002_change_notify.ts';
 import type { NamedMigrations } from './platform/migrate.ts';
 import { planMigrations } from './plan/index.ts';
 import { transitMigrations } from './transit/index.ts';
+import { airMigrations } from './air/index.ts';
 
 /** Every migration of the platform and its domains, in name order. */
 export const allMigrations: NamedMigrations = {
@@ -10,4 +11,5 @@ export const allMigrations: NamedMigrations = {
   '0002_change_notify': platform0002,
   ...planMigrations,
   ...transitMigrations,
+  ...airMigrations,
 };

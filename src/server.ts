@@ -11,6 +11,7 @@ import { platformRoutes } from './http/platform.routes.ts';
 import { geoRoutes, readCities, seedCities } from './geo/geo.routes.ts';
 import { PlanService, PlanStore, planFile, planRoutes, type PlanTables } from './plan/index.ts';
 import { TransitPlanner, TransitService, TransitStore, transitRoutes, type TransitDb } from './transit/index.ts';
+import { AirMqttSubscriber, AirService, AirStore, airRoutes, loadAirDemo, type AirDb } from './air/index.ts';
 import type { Principal } from './platform/auth.ts';
 import { projectRoot } from './platform/config.ts';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import path from 'node:path';
 export const version: string = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 export const planDataPath = path.join(projectRoot, 'data', 'plan', 'plan.json');
 export const jjjFeedsDir = path.join(projectRoot, 'data', 'jjj');
+export const airDemoDir = path.join(projectRoot, 'data', 'air');
 export const illustrativeLabel = { zh: '示意时刻表，依据公开报道的运行时间编制', en: 'illustrative schedule built from published travel times' };
 const seedPrincipal: Principal = { tokenId: 'system-seed', label: 'bundled dataset', role: 'admin', scope: { cityId: null, departmentId: null } };
 
@@ -28,6 +30,9 @@ export type Platform = {
   plan: PlanService;
   transit: TransitService;
   planner: TransitPlanner;
+  air: AirService;
+  /** The MQTT subscriber of `xietong serve` when XIETONG_MQTT_URL is set. */
+  airMqtt: AirMqttSubscriber | null;
   close(): Promise<void>;
 };
 
@@ -54,21 +59,27 @@ export async function openPlatform(config: Config, command: string, opts: { now?
   const plan = new PlanService(new PlanStore(handle.db.withTables<PlanTables>()), opts.now, announce);
   const transit = new TransitService(new TransitStore(handle.db as unknown as TransitDb), announce);
   const planner = new TransitPlanner(transit, config.walkRadius, opts.now);
-  return {
+  const air = new AirService(new AirStore(handle.db as unknown as AirDb), announce);
+  const platform: Platform = {
     handle,
     changes,
     cache,
     plan,
     transit,
     planner,
+    air,
+    airMqtt: null,
     async close() {
+      await platform.airMqtt?.stop();
+      platform.airMqtt = null;
       await changes.close();
       await handle.close();
     },
   };
+  return platform;
 }
 
-export type SeedReport = { cities: number; goals: number; projects: number; feeds: string[]; skipped: boolean };
+export type SeedReport = { cities: number; goals: number; projects: number; feeds: string[]; skipped: boolean; air?: { stations: number; observations: number } };
 
 /** Loads the bundled regional dataset: at first start, or on demand with `force`. */
 export async function seedPlatform(p: Platform, force = false): Promise<SeedReport> {
@@ -91,12 +102,15 @@ export async function seedPlatform(p: Platform, force = false): Promise<SeedRepo
     if (!out.imported) throw new Error(`bundled feed data/jjj/${dir} is invalid: ${out.report.errors} errors`);
     feeds.push(dir);
   }
+  // The bundled air-quality slice: stations, the two national snapshots, the December 2016 Beijing episode.
+  const airStored = await p.air.store.listStations({ limit: 1, offset: 0 });
+  const air = airStored.total === 0 ? await loadAirDemo(p.air, seedPrincipal, airDemoDir) : undefined;
   await db
     .insertInto('app_meta')
     .values({ key: 'seed.version', value: String(parsed.data.version) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(parsed.data.version) }))
     .execute();
-  return { cities: cities.length, ...r, feeds, skipped: false };
+  return { cities: cities.length, ...r, feeds, skipped: false, ...(air ? { air } : {}) };
 }
 
 export async function createApp(config: Config, p: Platform, opts: { localSecret?: string | null; logger?: boolean } = {}): Promise<App> {
@@ -107,6 +121,7 @@ export async function createApp(config: Config, p: Platform, opts: { localSecret
       (app, d) => geoRoutes(d.db)(app),
       (app) => planRoutes(p.plan, p.cache)(app),
       (app) => transitRoutes(p.transit, p.planner, config.feedUploadLimit)(app),
+      (app) => airRoutes(p.air, { bodyLimit: config.airBodyLimit, maxRows: config.airMaxRows, mqtt: () => p.airMqtt })(app),
     ],
   );
 }
@@ -122,6 +137,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // In embedded mode the CLI on this machine writes through the API with a secret only it can read.
     const localSecret = platform.handle.lock ? `xtl_${crypto.randomBytes(32).toString('base64url')}` : null;
     app = await createApp(config, platform, { localSecret });
+    if (config.mqtt) {
+      const sub = new AirMqttSubscriber(platform.air, config.mqtt, app.log);
+      platform.airMqtt = sub;
+      await sub.start();
+    }
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -138,6 +158,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       platform,
       url,
       async stop() {
+        // Stop taking MQTT messages first: what arrived is committed and acknowledged before the pool closes.
+        await platform.airMqtt?.stop();
+        platform.airMqtt = null;
         await running.close();
         await platform.close();
       },

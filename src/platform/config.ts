@@ -15,6 +15,12 @@ const envSchema = z.object({
   XIETONG_WEB_DIR: z.string().optional(),
   XIETONG_WALK_RADIUS: z.coerce.number().int().min(0).max(5000).default(500),
   XIETONG_FEED_UPLOAD_LIMIT: z.coerce.number().int().min(1024).default(268_435_456),
+  XIETONG_AIR_BODY_LIMIT: z.coerce.number().int().min(1024).default(67_108_864),
+  XIETONG_AIR_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(200_000),
+  XIETONG_MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\/\S+$/, 'mqtt://host:port').optional(),
+  XIETONG_MQTT_CLIENT_ID: z.string().min(1).max(64).default('xietong-air-ingest'),
+  XIETONG_MQTT_TOPIC_PREFIX: z.string().regex(/^[^#+]+[^/#+]$/, 'a topic prefix without wildcards or trailing slash').default('xietong/air'),
+  XIETONG_MQTT_SESSION_EXPIRY: z.coerce.number().int().min(0).max(4_294_967_295).default(604_800),
 });
 
 export type Config = {
@@ -34,6 +40,12 @@ export type Config = {
   walkRadius: number;
   /** Largest GTFS zip accepted by POST /api/transit/feeds/:id, in bytes. */
   feedUploadLimit: number;
+  /** Largest body of POST /api/air/observations, in bytes. */
+  airBodyLimit: number;
+  /** Most rows in one POST /api/air/observations. */
+  airMaxRows: number;
+  /** MQTT ingestion: unset = no subscription. */
+  mqtt: { url: string; clientId: string; prefix: string; sessionExpiry: number } | null;
 };
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -62,5 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve(e.XIETONG_WEB_DIR ?? path.join(projectRoot, 'web', 'dist')),
     walkRadius: e.XIETONG_WALK_RADIUS,
     feedUploadLimit: e.XIETONG_FEED_UPLOAD_LIMIT,
+    airBodyLimit: e.XIETONG_AIR_BODY_LIMIT,
+    airMaxRows: e.XIETONG_AIR_MAX_ROWS,
+    mqtt: e.XIETONG_MQTT_URL
+      ? { url: e.XIETONG_MQTT_URL, clientId: e.XIETONG_MQTT_CLIENT_ID, prefix: e.XIETONG_MQTT_TOPIC_PREFIX, sessionExpiry: e.XIETONG_MQTT_SESSION_EXPIRY }
+      : null,
   };
 }

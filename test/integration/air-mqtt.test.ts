@@ -1,0 +1,84 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { startTestEnv, testDb, type TestEnv } from '../support/harness.ts';
+import { AirMqttSubscriber } from '../../src/air/index.ts';
+
+export const brokerUrl = process.env.XIETONG_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+
+/** Connects a publisher; fails with a clear message when the broker is not there (the test is never skipped). */
+export async function connectPublisher(clientId: string): Promise<MqttClient> {
+  try {
+    return await mqtt.connectAsync(brokerUrl, { clientId, reconnectPeriod: 0, connectTimeout: 5000 });
+  } catch (e) {
+    throw new Error(`MQTT broker not reachable at ${brokerUrl} (start Mosquitto, or set XIETONG_TEST_MQTT_URL): ${(e as Error).message}`);
+  }
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+describe(`air: MQTT ingestion through Mosquitto (${testDb})`, () => {
+  let env: TestEnv;
+  let sub: AirMqttSubscriber;
+  let pub: MqttClient;
+  const run = crypto.randomBytes(4).toString('hex');
+  const prefix = `xietong-test-${run}/air`;
+
+  before(async () => {
+    env = await startTestEnv();
+    await env.platform.air.store.db
+      .insertInto('air_station')
+      .values([
+        { code: 'T001A', name: '测试一', name_en: null, city_id: 'shijiazhuang', city_name: '石家庄市', lat: 38, lon: 114.5, type: 'national', updated_at: new Date() },
+        { code: 'T002A', name: '测试二', name_en: null, city_id: 'baoding', city_name: '保定市', lat: 38.9, lon: 115.5, type: 'national', updated_at: new Date() },
+      ])
+      .execute();
+    pub = await connectPublisher(`xt-test-pub-${run}`);
+    sub = new AirMqttSubscriber(env.platform.air, { url: brokerUrl, clientId: `xt-test-sub-${run}`, prefix, sessionExpiry: 60 }, { info() {}, warn() {}, error() {} });
+    await sub.start();
+  });
+  after(async () => {
+    await sub?.stop();
+    await pub?.endAsync();
+    await env?.close();
+  });
+
+  it('stores every QoS 1 message exactly once, re-sent messages included; bad messages are counted, not stored', async () => {
+    const n = 2000;
+    const base = Date.parse('2026-01-01T01:00:00+08:00');
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const station = i % 2 ? 'T001A' : 'T002A';
+      const city = i % 2 ? 'shijiazhuang' : 'baoding';
+      const time = new Date(base + Math.floor(i / 2) * 3_600_000).toISOString().replace('Z', '+00:00');
+      sends.push(pub.publishAsync(`${prefix}/${city}/${station}`, JSON.stringify({ time, pollutant: 'pm25', value: i }), { qos: 1 }));
+    }
+    // Duplicates (as after a publisher retry) and a wide message with two pollutants.
+    for (let i = 0; i < 50; i++) sends.push(pub.publishAsync(`${prefix}/baoding/T002A`, JSON.stringify({ time: new Date(base + i * 3_600_000).toISOString(), pollutant: 'pm25', value: i * 2 }), { qos: 1 }));
+    sends.push(pub.publishAsync(`${prefix}/baoding/T002A`, JSON.stringify({ time: '2027-01-01T00:00:00+08:00', pm10: 50, no2: 'NA' }), { qos: 1 }));
+    // Refused: not JSON, unknown station, station of another city, bad value.
+    sends.push(pub.publishAsync(`${prefix}/baoding/T002A`, 'not json', { qos: 1 }));
+    sends.push(pub.publishAsync(`${prefix}/baoding/NOPE1`, JSON.stringify({ time: '2027-01-01T00:00:00+08:00', pollutant: 'pm25', value: 1 }), { qos: 1 }));
+    sends.push(pub.publishAsync(`${prefix}/beijing/T002A`, JSON.stringify({ time: '2027-01-01T00:00:00+08:00', pollutant: 'pm25', value: 1 }), { qos: 1 }));
+    sends.push(pub.publishAsync(`${prefix}/baoding/T002A`, JSON.stringify({ time: '2027-01-01T00:00:00+08:00', pollutant: 'pm25', value: -1 }), { qos: 1 }));
+    await Promise.all(sends);
+    const stored = async () => (await env.platform.air.store.countObservations('T001A')) + (await env.platform.air.store.countObservations('T002A'));
+    await waitFor(`${n + 2} observations`, async () => (await stored()) >= n + 2 && sub.stats.messages >= n + 55);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await stored(), n + 2);
+    assert.equal(sub.stats.rejected, 4);
+    const values = await env.platform.air.store.db.selectFrom('air_observation').select(['station', 'value']).where('pollutant', '=', 'pm25').where('station', 'in', ['T001A', 'T002A']).execute();
+    const got = new Set(values.map((v) => Number(v.value)));
+    for (let i = 0; i < n; i++) assert.ok(got.has(i), `value ${i} stored`);
+    const status = (await (await env.app.inject({ url: '/api/air/ingest/mqtt' })).json()) as Record<string, unknown>;
+    assert.equal(status.enabled, false, 'the test app has no subscriber of its own');
+  });
+});
