@@ -4,6 +4,7 @@ import type { NamedMigrations } from './platform/migrate.ts';
 import { planMigrations } from './plan/index.ts';
 import { transitMigrations } from './transit/index.ts';
 import { airMigrations } from './air/index.ts';
+import { linkageMigrations } from './air/linkage/index.ts';
 
 /** Every migration of the platform and its domains, in name order. */
 export const allMigrations: NamedMigrations = {
@@ -12,4 +13,5 @@ export const allMigrations: NamedMigrations = {
   ...planMigrations,
   ...transitMigrations,
   ...airMigrations,
+  ...linkageMigrations,
 };

@@ -12,6 +12,8 @@ import { geoRoutes, readCities, seedCities } from './geo/geo.routes.ts';
 import { PlanService, PlanStore, planFile, planRoutes, type PlanTables } from './plan/index.ts';
 import { TransitPlanner, TransitService, TransitStore, transitRoutes, type TransitDb } from './transit/index.ts';
 import { AirMqttSubscriber, AirService, AirStore, airRoutes, loadAirDemo, type AirDb } from './air/index.ts';
+import { AirAqi, airAqiRoutes } from './air/air.aqi.ts';
+import { LinkageService, LinkageStore, linkageRoutes, type LinkageTables } from './air/linkage/index.ts';
 import type { Principal } from './platform/auth.ts';
 import { projectRoot } from './platform/config.ts';
 import path from 'node:path';
@@ -33,6 +35,8 @@ export type Platform = {
   air: AirService;
   /** The MQTT subscriber of `xietong serve` when XIETONG_MQTT_URL is set. */
   airMqtt: AirMqttSubscriber | null;
+  /** Joint warnings and regional linkage; `start()` (in `xietong serve`) runs its MQTT and webhook delivery. */
+  linkage: LinkageService;
   close(): Promise<void>;
 };
 
@@ -60,6 +64,14 @@ export async function openPlatform(config: Config, command: string, opts: { now?
   const transit = new TransitService(new TransitStore(handle.db as unknown as TransitDb), announce);
   const planner = new TransitPlanner(transit, config.walkRadius, opts.now);
   const air = new AirService(new AirStore(handle.db as unknown as AirDb), announce);
+  const linkage = new LinkageService(new LinkageStore(handle.db.withTables<LinkageTables>()), {
+    ...(opts.now ? { now: opts.now } : {}),
+    announce,
+    changes,
+    mqtt: config.mqtt ? { url: config.mqtt.url, prefix: config.warningTopicPrefix } : null,
+    delivery: { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs },
+    heartbeatMs: config.sseHeartbeatMs,
+  });
   const platform: Platform = {
     handle,
     changes,
@@ -69,9 +81,11 @@ export async function openPlatform(config: Config, command: string, opts: { now?
     planner,
     air,
     airMqtt: null,
+    linkage,
     async close() {
       await platform.airMqtt?.stop();
       platform.airMqtt = null;
+      await linkage.close();
       await changes.close();
       await handle.close();
     },
@@ -122,6 +136,8 @@ export async function createApp(config: Config, p: Platform, opts: { localSecret
       (app) => planRoutes(p.plan, p.cache)(app),
       (app) => transitRoutes(p.transit, p.planner, config.feedUploadLimit)(app),
       (app) => airRoutes(p.air, { bodyLimit: config.airBodyLimit, maxRows: config.airMaxRows, mqtt: () => p.airMqtt })(app),
+      (app) => airAqiRoutes(new AirAqi(p.air.store))(app),
+      (app) => linkageRoutes(p.linkage)(app),
     ],
   );
 }
@@ -142,6 +158,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       platform.airMqtt = sub;
       await sub.start();
     }
+    platform.linkage.start(app.log);
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -21,6 +21,10 @@ const envSchema = z.object({
   XIETONG_MQTT_CLIENT_ID: z.string().min(1).max(64).default('xietong-air-ingest'),
   XIETONG_MQTT_TOPIC_PREFIX: z.string().regex(/^[^#+]+[^/#+]$/, 'a topic prefix without wildcards or trailing slash').default('xietong/air'),
   XIETONG_MQTT_SESSION_EXPIRY: z.coerce.number().int().min(0).max(4_294_967_295).default(604_800),
+  XIETONG_WARNING_TOPIC_PREFIX: z.string().regex(/^[^#+]+[^/#+]$/, 'a topic prefix without wildcards or trailing slash').default('xietong/warnings'),
+  XIETONG_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  XIETONG_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  XIETONG_SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
 });
 
 export type Config = {
@@ -46,6 +50,13 @@ export type Config = {
   airMaxRows: number;
   /** MQTT ingestion: unset = no subscription. */
   mqtt: { url: string; clientId: string; prefix: string; sessionExpiry: number } | null;
+  /** Warning linkage on the XIETONG_MQTT_URL broker: `<prefix>/<city>` (retained level), `<prefix>/<city>/inbox` (notifications). */
+  warningTopicPrefix: string;
+  /** Outbound warning deliveries (webhooks, MQTT): most attempts, and the timeout of one attempt in ms. */
+  webhookMaxAttempts: number;
+  webhookTimeoutMs: number;
+  /** Heartbeat interval of the warning SSE streams, in ms. */
+  sseHeartbeatMs: number;
 };
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -79,5 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mqtt: e.XIETONG_MQTT_URL
       ? { url: e.XIETONG_MQTT_URL, clientId: e.XIETONG_MQTT_CLIENT_ID, prefix: e.XIETONG_MQTT_TOPIC_PREFIX, sessionExpiry: e.XIETONG_MQTT_SESSION_EXPIRY }
       : null,
+    warningTopicPrefix: e.XIETONG_WARNING_TOPIC_PREFIX,
+    webhookMaxAttempts: e.XIETONG_WEBHOOK_MAX_ATTEMPTS,
+    webhookTimeoutMs: e.XIETONG_WEBHOOK_TIMEOUT_MS,
+    sseHeartbeatMs: e.XIETONG_SSE_HEARTBEAT_MS,
   };
 }
