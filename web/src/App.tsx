@@ -6,6 +6,7 @@ import { useLocation } from './lib/router';
 import { SessionProvider } from './lib/session';
 import { AuditPage } from './pages/Audit';
 import { COMING, ComingSoonPage } from './pages/ComingSoon';
+import { EcologyPage } from './pages/Ecology';
 import { GoalsPage } from './pages/Goals';
 import { OverviewPage } from './pages/Overview';
 import { ProjectDetailPage } from './pages/ProjectDetail';
@@ -33,6 +34,7 @@ function Routes() {
     return <ProjectDetailPage key={id} id={id} />;
   }
   if (clean === '/transport') return <TransportPage />;
+  if (clean === '/ecology') return <EcologyPage />;
   if (clean === '/audit') return <AuditPage />;
   const coming = COMING[clean.slice(1)];
   if (coming) return <ComingSoonPage key={coming.id} spec={coming} />;

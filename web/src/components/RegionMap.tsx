@@ -21,6 +21,8 @@ export interface MapMarker {
   color?: string;
   radius?: number;
   shape?: 'circle' | 'square' | 'diamond';
+  /** data-testid of the marker; defaults to map-marker-<id>. */
+  testId?: string;
 }
 
 export interface MapLine {
@@ -448,7 +450,7 @@ export function RegionMap({
                   key={p.m.id}
                   transform={`translate(${p.x},${p.y})`}
                   className={`map-marker${click ? ' map-clickable' : ''}`}
-                  data-testid={`map-marker-${p.m.id}`}
+                  data-testid={p.m.testId ?? `map-marker-${p.m.id}`}
                   tabIndex={click ? 0 : undefined}
                   role={click ? 'button' : undefined}
                   aria-label={click ? name : undefined}

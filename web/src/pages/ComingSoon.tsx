@@ -10,15 +10,7 @@ export interface ComingSoonSpec {
 }
 
 export const COMING: Record<string, ComingSoonSpec> = {
-  ecology: {
-    id: 'ecology',
-    title: 'ecology.title',
-    basis: 'ecology.basis',
-    groups: [
-      { heading: 'ecology.air', items: ['ecology.f1', 'ecology.f2', 'ecology.f3'] },
-      { heading: 'ecology.water', items: ['ecology.f4', 'ecology.f5'] },
-    ],
-  },
+  // ecology: built (pages/Ecology.tsx), with its own list of what is still coming.
   industry: {
     id: 'industry',
     title: 'industry.title',

@@ -1,0 +1,129 @@
+// The ecology page as a resident or an environmental officer meets it: a real `xietong serve` on a fresh
+// embedded database (the first start loads the bundled air data: the national snapshots and Beijing's 12
+// stations during the December 2016 heavy-pollution episode), Debian's Chromium opening /ecology. What the page
+// shows is checked against the API for the same query. Screenshots land in test-artifacts/browser/.
+import { after, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  artifactsDir,
+  expectText,
+  isLocalUrl,
+  startServerProcess,
+  tempDataDir,
+  type ServerProcess,
+  openRecordedPage,
+  userJourney,
+} from '../support/browser.ts';
+
+type Json = Record<string, any>;
+
+const CITY = 'beijing';
+const DATE = '2016-12-20';
+
+describe('ecology page (air quality) in Chromium against a real server', () => {
+  let tmp: ReturnType<typeof tempDataDir> | undefined;
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+
+  const requests: string[] = [];
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+
+  const { step, shot, settled, api } = userJourney({ name: 'ecology', stepTimeoutMs: 40000, page: () => page, server: () => server, rec: { pageErrors, consoleErrors } });
+
+  before(
+    async () => {
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      for (const f of fs.readdirSync(artifactsDir)) if (f.startsWith('failure-ecology-')) fs.rmSync(path.join(artifactsDir, f));
+      tmp = tempDataDir();
+      server = await startServerProcess({ XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' }, 60_000);
+      // The bundled air data are loaded on first start: wait until Beijing's episode day is there.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const r = await api(`/api/air/aqi?city=${CITY}&date=${DATE}&period=hour`).catch(() => null);
+        if (r?.status === 200 && (r.body.items as Json[]).some((p) => typeof p.aqi === 'number')) break;
+        if (Date.now() > deadline) throw new Error(`the bundled air data were not loaded within 60 s: ${JSON.stringify(r?.body)}\n${server.output()}`);
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
+    },
+    { timeout: 130_000 },
+  );
+
+  after(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    tmp?.remove();
+  });
+
+  step('the ecology page shows the stations on the map, coloured by AQI level', async () => {
+    await page.goto(`${server!.url}/`);
+    await page.getByTestId('nav-ecology').click();
+    await page.waitForURL(/\/ecology$/);
+    await expectText(page.locator('#page-title'), '生态环境', 'ecology heading');
+    const latest = await api('/api/air/aqi/latest');
+    assert.equal(latest.status, 200);
+    const items = latest.body.items as Json[];
+    assert.ok(items.length > 0, 'the API has stations');
+    const map = page.getByTestId('eco-map');
+    const first = items.find((s) => s.aqi !== null) ?? items[0]!;
+    const marker = map.getByTestId(`eco-station-${first.station}`);
+    await marker.waitFor({ state: 'attached' });
+    assert.equal(await map.locator('[data-testid^="eco-station-"]').count(), items.length, 'one marker per station');
+    const fill = await marker.locator('.map-marker-shape').first().getAttribute('fill');
+    if (first.aqi !== null) assert.equal(fill?.toLowerCase(), String(first.color).toLowerCase(), `marker ${first.station} in its level colour`);
+    const title = (await marker.locator('title').textContent()) ?? '';
+    assert.ok(title.includes(first.name), `tooltip names the station: ${title}`);
+    if (first.aqi !== null) assert.ok(title.includes(`AQI ${first.aqi}`), `tooltip gives the AQI: ${title}`);
+    await expectText(page.getByTestId('eco-legend'), '严重污染', 'legend of the six levels');
+  });
+
+  step('Beijing on 2016-12-20: the hourly AQI chart shows the episode (peak above 200) and the daily value', async () => {
+    await page.getByTestId('eco-city-select').selectOption(CITY);
+    await page.getByTestId('eco-date').fill(DATE);
+    const chart = page.getByTestId('eco-chart');
+    await chart.waitFor({ state: 'visible' });
+    await settled('the ecology page');
+    const expected = await api(`/api/air/aqi?city=${CITY}&date=${DATE}&period=hour&standard=auto`);
+    const values = (expected.body.items as Json[]).map((p) => p.aqi).filter((v): v is number => typeof v === 'number');
+    const peak = Number(await chart.getAttribute('data-max'));
+    assert.equal(peak, Math.max(...values), 'chart peak = API peak');
+    assert.ok(peak > 200, `peak above 200, got ${peak}`);
+    assert.equal(await chart.locator('circle').count(), values.length, 'one point per hourly value');
+    const day = await api(`/api/air/aqi?city=${CITY}&date=${DATE}&period=day&standard=auto`);
+    const daily = (day.body.items as Json[])[0];
+    if (daily?.aqi != null) await expectText(page.getByTestId('eco-daily'), String(daily.aqi), 'daily AQI');
+    // Accessible: the data as a table on demand.
+    await page.getByTestId('eco-table-toggle').click();
+    assert.equal(await page.getByTestId('eco-table').locator('tbody tr').count(), (expected.body.items as Json[]).length, 'one table row per hour');
+  });
+
+  step('the warning board lists the region’s cities with their warning level', async () => {
+    const board = await api('/api/air/warnings/board');
+    assert.equal(board.status, 200);
+    const cities = board.body.cities as Json[];
+    const el = page.getByTestId('eco-board');
+    await el.waitFor({ state: 'visible' });
+    for (const c of cities) {
+      const row = el.getByTestId(`eco-board-row-${c.cityId}`);
+      await row.waitFor({ state: 'attached' });
+      assert.equal(await row.getAttribute('data-level'), c.level, `${c.cityId}: level`);
+    }
+    if (cities.every((c) => c.level === 'none')) await expectText(page.getByTestId('eco-board-empty'), '当前无预警', 'honest empty state');
+    await settled('the ecology page');
+    await shot('20-ecology-zh.png');
+  });
+
+  step('all requests stayed on this machine and nothing failed', async () => {
+    const foreign = requests.filter((u) => !isLocalUrl(u));
+    assert.deepEqual(foreign, [], 'no third-party requests');
+    assert.deepEqual(pageErrors, [], 'no page errors');
+    assert.deepEqual(consoleErrors, [], 'no console errors');
+  });
+});
