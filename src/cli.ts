@@ -10,6 +10,9 @@ import { openPlatform, seedPlatform, startServer, version, type Platform } from 
 import { projectStatuses } from './plan/model.ts';
 import { registerTransitCommands } from './transit/transit.cli.ts';
 import { registerAirCommands } from './air/air.cli.ts';
+import { registerAirImport } from './air/air.import.ts';
+import { airDemoDir } from './server.ts';
+import path from 'node:path';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 3, invalid: 4, notFound: 5, auth: 6 } as const;
@@ -268,6 +271,16 @@ export function buildCli(): Command {
   });
 
   registerAirCommands(program);
+  registerAirImport(
+    program,
+    {
+      withAir: (command, direct, viaApi) =>
+        withPlatform(loadConfig(), command, (p) => direct(p.air), (server) => viaApi((method, urlPath, body) => callApi(server, method, urlPath, body))),
+      ingestDirect: (air, rows) => air.ingest(cliPrincipal, { rows, errors: [], received: rows.length }, 'file'),
+      print,
+    },
+    path.join(airDemoDir, 'stations.json'),
+  );
 
   return program;
 }

@@ -241,29 +241,31 @@ const cnemcStored: [CnemcConcColumn, Pollutant, '1h' | '8h' | '24h'][] = [
  * national snapshots and the December 2016 Beijing episode (UCI stations mapped to national codes).
  * Read with the engine's file parsers; stored through the same upsert as every other path.
  */
-export async function loadAirDemo(service: AirService, p: Principal, dir: string): Promise<{ stations: number; observations: number }> {
-  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'stations.json'), 'utf8')) as { prsaStations: Record<string, string>; stations: Station[] };
-  await service.upsertStations(p, meta.stations, 'seed');
+/** Observations of a national-platform snapshot file (all stored columns; the 1-hour O3 column detected per file). */
+export function cnemcObservations(text: string, file: string): { rows: ObservationRow[]; errors: string[] } {
+  const parsed = parseCnemc(text);
+  const errors = parsed.errors.map((e) => `${file}:${e.line} ${e.field ?? ''} ${e.reason}`);
+  const o3 = detectO3HourColumn(parsed.rows);
   const rows: ObservationRow[] = [];
-  const errors: string[] = [];
-  for (const file of fs.readdirSync(path.join(dir, 'cnemc')).filter((f) => f.endsWith('.csv')).sort()) {
-    const parsed = parseCnemc(fs.readFileSync(path.join(dir, 'cnemc', file), 'utf8'));
-    for (const e of parsed.errors) errors.push(`cnemc/${file}:${e.line} ${e.field ?? ''} ${e.reason}`);
-    const o3 = detectO3HourColumn(parsed.rows);
-    for (const r of parsed.rows) {
-      const time = Date.parse(r.time);
-      for (const [col, pollutant, period] of [...cnemcStored, [o3, 'o3', '1h'] as const]) {
-        const c = r.conc[col];
-        rows.push({ station: r.stationcode, time, pollutant, period, value: c.value, flag: c.flag });
-      }
+  for (const r of parsed.rows) {
+    const time = Date.parse(r.time);
+    for (const [col, pollutant, period] of [...cnemcStored, [o3, 'o3', '1h'] as const]) {
+      const c = r.conc[col];
+      rows.push({ station: r.stationcode, time, pollutant, period, value: c.value, flag: c.flag });
     }
   }
-  const prsa = parsePrsa(fs.readFileSync(path.join(dir, 'prsa-beijing-2016-12.csv'), 'utf8'));
-  for (const e of prsa.errors) errors.push(`prsa:${e.line} ${e.field ?? ''} ${e.reason}`);
+  return { rows, errors };
+}
+
+/** Observations of a UCI Beijing multi-site file, its stations mapped to national codes. */
+export function prsaObservations(text: string, file: string, stationCodes: Record<string, string>): { rows: ObservationRow[]; errors: string[] } {
+  const prsa = parsePrsa(text);
+  const errors = prsa.errors.map((e) => `${file}:${e.line} ${e.field ?? ''} ${e.reason}`);
+  const rows: ObservationRow[] = [];
   for (const r of prsa.rows) {
-    const code = meta.prsaStations[r.station];
+    const code = stationCodes[r.station];
     if (!code) {
-      errors.push(`prsa:${r.line} unknown UCI station ${r.station}`);
+      errors.push(`${file}:${r.line} station unknown UCI station ${r.station}`);
       continue;
     }
     // The UCI file labels an hour by its start; the platform (and this store) by its end.
@@ -273,6 +275,32 @@ export async function loadAirDemo(service: AirService, p: Principal, dir: string
       rows.push({ station: code, time, pollutant, period: '1h', value: v, flag: v === null ? 'missing' : 'valid' });
     }
   }
+  return { rows, errors };
+}
+
+/** The UCI station → national code mapping bundled with the demo data (data/air/stations.json). */
+export function prsaStationCodes(dir: string): Record<string, string> {
+  return (JSON.parse(fs.readFileSync(path.join(dir, 'stations.json'), 'utf8')) as { prsaStations: Record<string, string> }).prsaStations;
+}
+
+/**
+ * The bundled demo slice (data/air, see its SOURCE.md): stations of the platform's cities, the two
+ * national snapshots and the December 2016 Beijing episode (UCI stations mapped to national codes).
+ * Read with the engine's file parsers; stored through the same upsert as every other path.
+ */
+export async function loadAirDemo(service: AirService, p: Principal, dir: string): Promise<{ stations: number; observations: number }> {
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'stations.json'), 'utf8')) as { prsaStations: Record<string, string>; stations: Station[] };
+  await service.upsertStations(p, meta.stations, 'seed');
+  const rows: ObservationRow[] = [];
+  const errors: string[] = [];
+  for (const file of fs.readdirSync(path.join(dir, 'cnemc')).filter((f) => f.endsWith('.csv')).sort()) {
+    const out = cnemcObservations(fs.readFileSync(path.join(dir, 'cnemc', file), 'utf8'), `cnemc/${file}`);
+    for (const r of out.rows) rows.push(r);
+    errors.push(...out.errors);
+  }
+  const prsa = prsaObservations(fs.readFileSync(path.join(dir, 'prsa-beijing-2016-12.csv'), 'utf8'), 'prsa', meta.prsaStations);
+  for (const r of prsa.rows) rows.push(r);
+  errors.push(...prsa.errors);
   if (errors.length) throw new Error(`bundled air data in ${dir} is invalid:\n  ${errors.slice(0, 20).join('\n  ')}`);
   const out = await service.ingest(p, { rows, errors: [], received: rows.length }, 'file', 'seed');
   if (out.errors.length) throw new Error(`bundled air data: ${out.errors.length} rows refused, e.g. ${JSON.stringify(out.errors[0])}`);
