@@ -15,8 +15,7 @@ import {
   tempDataDir,
   type ServerProcess,
   openRecordedPage,
-  userJourney,
-} from '../support/browser.ts';
+  userJourney, waitUntil } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -43,13 +42,10 @@ describe('ecology page (air quality) in Chromium against a real server', () => {
       tmp = tempDataDir();
       server = await startServerProcess({ XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' }, 60_000);
       // The bundled air data are loaded on first start: wait until Beijing's episode day is there.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const r = await api(`/api/air/aqi?city=${CITY}&date=${DATE}&period=hour`).catch(() => null);
-        if (r?.status === 200 && (r.body.items as Json[]).some((p) => typeof p.aqi === 'number')) break;
-        if (Date.now() > deadline) throw new Error(`the bundled air data were not loaded within 60 s: ${JSON.stringify(r?.body)}\n${server.output()}`);
-        await new Promise((res) => setTimeout(res, 250));
-      }
+      await waitUntil('the bundled air data loaded', async () => {
+        const r = await api(`/api/air/aqi?city=${CITY}&date=${DATE}&period=hour`);
+        return r.status === 200 && (r.body.items as Json[]).some((p) => typeof p.aqi === 'number');
+      }, server);
       ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
     },
     { timeout: 130_000 },

@@ -17,7 +17,7 @@ import {
   startServerProcess,
   tempDataDir,
   visibleErrors,
-  type ServerProcess, openRecordedPage, userJourney } from '../support/browser.ts';
+  type ServerProcess, openRecordedPage, userJourney, waitUntil } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -131,13 +131,10 @@ describe('journey planner in Chromium against a real server', () => {
       tmp = tempDataDir();
       server = await startServerProcess({ XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' }, 60_000);
       // The bundled feeds are imported on first start: wait until the station search knows Beijing West.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const r = await api('/api/transit/stops?q=bjx&limit=10').catch(() => null);
-        if (r?.status === 200 && (r.body.items as Json[]).some((s) => s.name === '北京西')) break;
-        if (Date.now() > deadline) throw new Error(`the bundled network was not searchable within 60 s: ${JSON.stringify(r?.body)}\n${server.output()}`);
-        await new Promise((res) => setTimeout(res, 250));
-      }
+      await waitUntil('the bundled network searchable', async () => {
+        const r = await api('/api/transit/stops?q=bjx&limit=10');
+        return r.status === 200 && (r.body.items as Json[]).some((s) => s.name === '北京西');
+      }, server);
 
       ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
     },

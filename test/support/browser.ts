@@ -182,3 +182,12 @@ export function userJourney(o: {
     });
   return { step, shot, settled, api, failed: () => failedStep };
 }
+
+/** Polls `ready` (bounded) until it holds; the error names what was awaited and shows the server's output. */
+export async function waitUntil(what: string, ready: () => Promise<boolean>, server: ServerProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs / 1000} s\n${server.output()}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
