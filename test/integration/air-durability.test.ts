@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { brokerUrl as testBrokerUrl, ensureTestBroker } from '../support/mqtt-broker.ts';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -6,7 +7,7 @@ import { freshDatabase, testDb } from '../support/harness.ts';
 import { createTokenViaCli, startServerProcess, type ServerProcess } from '../support/processes.ts';
 import mqtt from 'mqtt';
 
-const brokerUrl = process.env.XIETONG_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const brokerUrl = testBrokerUrl;
 async function connectPublisher(clientId: string): Promise<MqttClient> {
   try {
     return await mqtt.connectAsync(brokerUrl, { clientId, reconnectPeriod: 0, connectTimeout: 5000 });
@@ -39,6 +40,7 @@ describe(`air: kill -9 during MQTT and HTTP ingestion loses no acknowledged obse
   let env: Record<string, string>;
 
   before(async () => {
+    await ensureTestBroker();
     db = await freshDatabase();
     env = { ...db.env, XIETONG_MQTT_URL: brokerUrl, XIETONG_MQTT_CLIENT_ID: `xt-test-kill-${run}`, XIETONG_MQTT_TOPIC_PREFIX: prefix, XIETONG_MQTT_SESSION_EXPIRY: '300', XIETONG_RATE_LIMIT: '0' };
   });

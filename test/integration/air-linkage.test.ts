@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { brokerUrl as testBrokerUrl, ensureTestBroker } from '../support/mqtt-broker.ts';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -11,7 +12,7 @@ import { allMigrations } from '../../src/migrations.ts';
 import { readCities, seedCities } from '../../src/geo/geo.routes.ts';
 import { LinkageService, LinkageStore, linkageMigrations, linkageRoutes, type LinkageTables } from '../../src/air/linkage/index.ts';
 
-const brokerUrl = process.env.XIETONG_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const brokerUrl = testBrokerUrl;
 type Json = Record<string, any>;
 
 async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
@@ -88,6 +89,7 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
   };
 
   before(async () => {
+    await ensureTestBroker();
     env = await startTestEnv({
       seed: false,
       env: { XIETONG_MQTT_URL: brokerUrl, XIETONG_WARNING_TOPIC_PREFIX: prefix, XIETONG_SSE_HEARTBEAT_MS: '1000', XIETONG_WEBHOOK_TIMEOUT_MS: '2000', XIETONG_RATE_LIMIT: '0' },

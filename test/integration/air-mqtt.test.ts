@@ -1,11 +1,12 @@
 import { after, before, describe, it } from 'node:test';
+import { brokerUrl as testBrokerUrl, ensureTestBroker } from '../support/mqtt-broker.ts';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startTestEnv, testDb, type TestEnv } from '../support/harness.ts';
 import { AirMqttSubscriber } from '../../src/air/index.ts';
 
-export const brokerUrl = process.env.XIETONG_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+export const brokerUrl = testBrokerUrl;
 
 /** Connects a publisher; fails with a clear message when the broker is not there (the test is never skipped). */
 export async function connectPublisher(clientId: string): Promise<MqttClient> {
@@ -33,6 +34,7 @@ describe(`air: MQTT ingestion through Mosquitto (${testDb})`, () => {
   const prefix = `xietong-test-${run}/air`;
 
   before(async () => {
+    await ensureTestBroker();
     env = await startTestEnv();
     await env.platform.air.store.db
       .insertInto('air_station')
