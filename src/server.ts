@@ -12,7 +12,7 @@ import { geoRoutes, readCities, seedCities } from './geo/geo.routes.ts';
 import { PlanService, PlanStore, planFile, planRoutes, type PlanTables } from './plan/index.ts';
 import { TransitPlanner, TransitService, TransitStore, transitRoutes, type TransitDb } from './transit/index.ts';
 import { AirMqttSubscriber, AirService, AirStore, airRoutes, loadAirDemo, type AirDb } from './air/index.ts';
-import { AirAqi, airAqiRoutes } from './air/air.aqi.ts';
+import { AirAqi, airAqiRoutes, loadWarningRules } from './air/air.aqi.ts';
 import { LinkageService, LinkageStore, linkageRoutes, type LinkageTables } from './air/linkage/index.ts';
 import type { Principal } from './platform/auth.ts';
 import { projectRoot } from './platform/config.ts';
@@ -136,7 +136,7 @@ export async function createApp(config: Config, p: Platform, opts: { localSecret
       (app) => planRoutes(p.plan, p.cache)(app),
       (app) => transitRoutes(p.transit, p.planner, config.feedUploadLimit)(app),
       (app) => airRoutes(p.air, { bodyLimit: config.airBodyLimit, maxRows: config.airMaxRows, mqtt: () => p.airMqtt })(app),
-      (app) => airAqiRoutes(new AirAqi(p.air.store))(app),
+      (app) => airAqiRoutes(new AirAqi(p.air.store), loadWarningRules(path.join(airDemoDir, 'warning-rules.json')))(app),
       (app) => linkageRoutes(p.linkage)(app),
     ],
   );
