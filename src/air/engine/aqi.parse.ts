@@ -113,24 +113,33 @@ function parseTimepoint(t: string): string | null {
   return `${mt[1]}T${mt[2]}:${mt[3]}:${mt[4] ?? '00'}+08:00`;
 }
 
-export function parseCnemc(text: string): { rows: CnemcRow[]; errors: RowError[] } {
+/**
+ * The data lines of a CSV text with a header: the column index, each line's fields with its 1-based line
+ * number, and file-level or line-level errors (missing columns, wrong field counts). Blank lines are skipped.
+ */
+function csvRecords(text: string, required: readonly string[]): { idx: Map<string, number>; records: { line: number; f: string[] }[]; errors: RowError[] } {
   const ls = lines(text);
-  const rows: CnemcRow[] = [];
   const errors: RowError[] = [];
-  if (!ls.length) return { rows, errors: [{ line: 1, field: null, reason: 'empty file' }] };
+  if (!ls.length) return { idx: new Map(), records: [], errors: [{ line: 1, field: null, reason: 'empty file' }] };
   const header = splitCsvLine(ls[0]!).map((h) => h.trim());
   const idx = new Map(header.map((h, i) => [h, i]));
-  const absent = cnemcColumns.filter((c) => !idx.has(c));
-  if (absent.length) return { rows, errors: [{ line: 1, field: absent.join(','), reason: 'missing column(s) in header' }] };
+  const absent = required.filter((c) => !idx.has(c));
+  if (absent.length) return { idx, records: [], errors: [{ line: 1, field: absent.join(','), reason: 'missing column(s) in header' }] };
+  const records: { line: number; f: string[] }[] = [];
   for (let li = 1; li < ls.length; li++) {
-    const line = li + 1;
     const raw = ls[li]!;
     if (raw.trim() === '') continue;
     const f = splitCsvLine(raw);
-    if (f.length !== header.length) {
-      errors.push({ line, field: null, reason: `expected ${header.length} fields, got ${f.length}` });
-      continue;
-    }
+    if (f.length !== header.length) errors.push({ line: li + 1, field: null, reason: `expected ${header.length} fields, got ${f.length}` });
+    else records.push({ line: li + 1, f });
+  }
+  return { idx, records, errors };
+}
+
+export function parseCnemc(text: string): { rows: CnemcRow[]; errors: RowError[] } {
+  const rows: CnemcRow[] = [];
+  const { idx, records, errors } = csvRecords(text, cnemcColumns);
+  for (const { line, f } of records) {
     const get = (c: string) => f[idx.get(c)!]!;
     const rowErrors: RowError[] = [];
     const time = parseTimepoint(get('timepoint'));
@@ -179,7 +188,8 @@ export function parseCnemc(text: string): { rows: CnemcRow[]; errors: RowError[]
       conc,
     });
   }
-  return { rows, errors };
+  // Field-count errors were found first: report every error in line order.
+  return { rows, errors: errors.sort((a, b) => a.line - b.line) };
 }
 
 /**
@@ -240,23 +250,9 @@ export type PrsaRow = {
 const prsaColumns = ['year', 'month', 'day', 'hour', 'PM2.5', 'PM10', 'SO2', 'NO2', 'CO', 'O3', 'station'] as const;
 
 export function parsePrsa(text: string): { rows: PrsaRow[]; errors: RowError[] } {
-  const ls = lines(text);
   const rows: PrsaRow[] = [];
-  const errors: RowError[] = [];
-  if (!ls.length) return { rows, errors: [{ line: 1, field: null, reason: 'empty file' }] };
-  const header = splitCsvLine(ls[0]!).map((h) => h.trim());
-  const idx = new Map(header.map((h, i) => [h, i]));
-  const absent = prsaColumns.filter((c) => !idx.has(c));
-  if (absent.length) return { rows, errors: [{ line: 1, field: absent.join(','), reason: 'missing column(s) in header' }] };
-  for (let li = 1; li < ls.length; li++) {
-    const line = li + 1;
-    const raw = ls[li]!;
-    if (raw.trim() === '') continue;
-    const f = splitCsvLine(raw);
-    if (f.length !== header.length) {
-      errors.push({ line, field: null, reason: `expected ${header.length} fields, got ${f.length}` });
-      continue;
-    }
+  const { idx, records, errors } = csvRecords(text, prsaColumns);
+  for (const { line, f } of records) {
     const get = (c: string) => f[idx.get(c)!]!.trim();
     const rowErrors: RowError[] = [];
     const ints = ['year', 'month', 'day', 'hour'].map((c) => {
@@ -291,5 +287,6 @@ export function parsePrsa(text: string): { rows: PrsaRow[]; errors: RowError[] }
     const p2 = (n: number) => String(n).padStart(2, '0');
     rows.push({ line, time: `${y}-${p2(mo)}-${p2(d)}T${p2(h)}:00:00+08:00`, station: get('station'), ...r });
   }
-  return { rows, errors };
+  // Field-count errors were found first: report every error in line order.
+  return { rows, errors: errors.sort((a, b) => a.line - b.line) };
 }
