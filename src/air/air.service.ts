@@ -144,7 +144,7 @@ export class AirService {
 
   async location(code: string) {
     const s = (await this.store.stationsByCode(this.store.db, [code])).get(code);
-    if (!s) throw notFound('entity.stop', code);
+    if (!s) throw notFound('entity.station', code);
     return this.locationView(s, await this.store.latest([code]));
   }
 
@@ -166,7 +166,7 @@ export class AirService {
   }
 
   async latest(q: { station?: string | undefined; city?: string | undefined }) {
-    if (q.station && !(await this.store.stationsByCode(this.store.db, [q.station])).has(q.station)) throw notFound('entity.stop', q.station);
+    if (q.station && !(await this.store.stationsByCode(this.store.db, [q.station])).has(q.station)) throw notFound('entity.station', q.station);
     const rows = await this.store.latest(q.station ? [q.station] : null, q.city);
     return { meta: { found: rows.length }, results: rows.map((r) => ({ station: r.station, pollutant: r.pollutant, period: r.period, datetime: iso(r.time), value: r.value === null ? null : Number(r.value), flag: r.flag, revision: r.revision })) };
   }
@@ -177,7 +177,7 @@ export class AirService {
    * ≥ 6 of 8 hours, ≥ 20 of 24).
    */
   async measurements(q: { station: string; pollutant?: string | undefined; from: string; to: string; period: '1h' | '8h' | '24h'; aggregate: boolean; limit: number; page: number }) {
-    if (!(await this.store.stationsByCode(this.store.db, [q.station])).has(q.station)) throw notFound('entity.stop', q.station);
+    if (!(await this.store.stationsByCode(this.store.db, [q.station])).has(q.station)) throw notFound('entity.station', q.station);
     const from = new Date(q.from);
     const to = new Date(q.to);
     if (!(to > from)) throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'to', in: 'query', message: { zh: '结束时间必须晚于开始时间', en: 'to must be after from' } }]);

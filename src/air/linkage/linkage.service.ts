@@ -38,7 +38,7 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 const actorOf = (token: string, label: string | null) => ({ tokenId: token, label });
 
 function warningNotFound(id: string) {
-  return new AppError('not_found', 404, 'error.notFound', { what: 'warning / 预警', id });
+  return new AppError('not_found', 404, 'error.notFound', { what: 'entity.warning', id });
 }
 
 function warningView(w: WarningRow): WarningView {
@@ -342,7 +342,7 @@ export class LinkageService {
 
   async notification(id: number) {
     const n = await this.store.getNotification(this.db, id);
-    if (!n) throw new AppError('not_found', 404, 'error.notFound', { what: 'notification / 通知', id: String(id) });
+    if (!n) throw new AppError('not_found', 404, 'error.notFound', { what: 'entity.notification', id: String(id) });
     const w = (await this.store.getWarning(this.db, n.warning_id))!;
     const ds = await this.store.deliveriesOf(this.db, [id]);
     return { ...notificationView(n, w), deliveries: ds.map(deliveryView) };
@@ -350,11 +350,11 @@ export class LinkageService {
 
   async acknowledge(p: Principal, id: number, input: { note?: string | undefined }, requestId?: string): Promise<NotificationView> {
     const found = await this.store.getNotification(this.db, id);
-    if (!found) throw new AppError('not_found', 404, 'error.notFound', { what: 'notification / 通知', id: String(id) });
+    if (!found) throw new AppError('not_found', 404, 'error.notFound', { what: 'entity.notification', id: String(id) });
     this.assertCity(p, found.target_city_id, `notification ${id}`);
     const out = await this.db.transaction().execute(async (tx) => {
       const n = (await this.store.getNotification(tx, id, true))!;
-      if (n.acked_at) throw new AppError('already_acknowledged', 409, 'error.conflict.exists', { what: 'acknowledgement / 确认', id: String(id) });
+      if (n.acked_at) throw new AppError('already_acknowledged', 409, 'error.conflict.exists', { what: 'entity.acknowledgement', id: String(id) });
       const after = await this.store.acknowledge(tx, id, { token: p.tokenId, label: p.label, note: input.note ?? null, at: this.now() });
       const w = (await this.store.getWarning(tx, n.warning_id))!;
       const view = notificationView(after, w);
@@ -467,7 +467,7 @@ export class LinkageService {
 
   async disableWebhook(p: Principal, id: string, requestId?: string) {
     const w = await this.store.getWebhook(this.db, id);
-    if (!w) throw new AppError('not_found', 404, 'error.notFound', { what: 'webhook', id });
+    if (!w) throw new AppError('not_found', 404, 'error.notFound', { what: 'entity.webhook', id });
     this.assertCity(p, w.city_id, id);
     const out = await this.db.transaction().execute(async (tx) => {
       const after = (await this.store.disableWebhook(tx, id, this.now()))!;
