@@ -5,6 +5,7 @@ import { planMigrations } from './plan/index.ts';
 import { transitMigrations } from './transit/index.ts';
 import { airMigrations } from './air/index.ts';
 import { linkageMigrations } from './air/linkage/index.ts';
+import { forecastMigrations } from './air/forecasts/index.ts';
 
 /** Every migration of the platform and its domains, in name order. */
 export const allMigrations: NamedMigrations = {
@@ -14,4 +15,5 @@ export const allMigrations: NamedMigrations = {
   ...transitMigrations,
   ...airMigrations,
   ...linkageMigrations,
+  ...forecastMigrations,
 };

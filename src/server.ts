@@ -12,7 +12,9 @@ import { geoRoutes, readCities, seedCities } from './geo/geo.routes.ts';
 import { PlanService, PlanStore, planFile, planRoutes, type PlanTables } from './plan/index.ts';
 import { TransitPlanner, TransitService, TransitStore, transitRoutes, type TransitDb } from './transit/index.ts';
 import { AirMqttSubscriber, AirService, AirStore, airRoutes, loadAirDemo, type AirDb } from './air/index.ts';
-import { AirAqi, airAqiRoutes, loadWarningRules } from './air/air.aqi.ts';
+import { AirAqi, airAqiRoutes } from './air/air.aqi.ts';
+import { loadWarningRules } from './air/warnings/evaluate.ts';
+import { ForecastService, ForecastStore, forecastRoutes, loadForecastModel, type ForecastDb } from './air/forecasts/index.ts';
 import { LinkageService, LinkageStore, linkageRoutes, type LinkageTables } from './air/linkage/index.ts';
 import type { Principal } from './platform/auth.ts';
 import { projectRoot } from './platform/config.ts';
@@ -33,6 +35,8 @@ export type Platform = {
   transit: TransitService;
   planner: TransitPlanner;
   air: AirService;
+  aqi: AirAqi;
+  forecasts: ForecastService;
   /** The MQTT subscriber of `xietong serve` when XIETONG_MQTT_URL is set. */
   airMqtt: AirMqttSubscriber | null;
   /** Joint warnings and regional linkage; `start()` (in `xietong serve`) runs its MQTT and webhook delivery. */
@@ -64,6 +68,8 @@ export async function openPlatform(config: Config, command: string, opts: { now?
   const transit = new TransitService(new TransitStore(handle.db as unknown as TransitDb), announce);
   const planner = new TransitPlanner(transit, config.walkRadius, opts.now);
   const air = new AirService(new AirStore(handle.db as unknown as AirDb), announce);
+  const aqi = new AirAqi(air.store);
+  const forecasts = new ForecastService(new ForecastStore(handle.db as unknown as ForecastDb), aqi, loadForecastModel(path.join(airDemoDir, 'forecast-model.json')), opts.now);
   const linkage = new LinkageService(new LinkageStore(handle.db.withTables<LinkageTables>()), {
     ...(opts.now ? { now: opts.now } : {}),
     announce,
@@ -80,6 +86,8 @@ export async function openPlatform(config: Config, command: string, opts: { now?
     transit,
     planner,
     air,
+    aqi,
+    forecasts,
     airMqtt: null,
     linkage,
     async close() {
@@ -136,7 +144,8 @@ export async function createApp(config: Config, p: Platform, opts: { localSecret
       (app) => planRoutes(p.plan, p.cache)(app),
       (app) => transitRoutes(p.transit, p.planner, config.feedUploadLimit)(app),
       (app) => airRoutes(p.air, { bodyLimit: config.airBodyLimit, maxRows: config.airMaxRows, mqtt: () => p.airMqtt })(app),
-      (app) => airAqiRoutes(new AirAqi(p.air.store), loadWarningRules(path.join(airDemoDir, 'warning-rules.json')))(app),
+      (app) => airAqiRoutes(p.aqi)(app),
+      (app) => forecastRoutes(p.forecasts, p.aqi, loadWarningRules(path.join(airDemoDir, 'warning-rules.json')), { bodyLimit: config.airBodyLimit, maxRows: config.airMaxRows })(app),
       (app) => linkageRoutes(p.linkage)(app),
     ],
   );

@@ -1,6 +1,3 @@
-import { parseWarningRules, ruleSetFor, type WarningRules } from './warnings/rules.ts';
-import { evaluateWarning, type WarningResult } from './warnings/engine.ts';
-import fs from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -172,37 +169,9 @@ const aqiItem = z
   })
   .meta({ id: 'AqiValue' });
 
-export function airAqiRoutes(aqi: AirAqi, rules: WarningRules) {
+export function airAqiRoutes(aqi: AirAqi) {
   return (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
-    r.get(
-      '/api/air/warnings/evaluate',
-      {
-        schema: {
-          tags: ['air'],
-          summary: '按规则集评估城市预警级别 / evaluate the warning level of a city under a rule set',
-          description:
-            'Hourly city AQI of the four days before `at` from stored observations, rolling 24-h means across days, plus optional forecast daily AQI (`forecast=2016-12-22:320,2016-12-23:280`). Rule sets: data/air/warning-rules.json.',
-          querystring: z
-            .object({
-              city: z.string().regex(/^[a-z0-9_-]{1,40}$/),
-              ruleSet: z.string().min(1).max(80),
-              at: z.iso.datetime({ offset: true }),
-              forecast: z
-                .string()
-                .regex(/^(\d{4}-\d{2}-\d{2}:\d{1,3})(,\d{4}-\d{2}-\d{2}:\d{1,3}){0,6}$/)
-                .optional(),
-            })
-            .strict(),
-          response: { 200: z.record(z.string(), z.unknown()), 400: problemSchema },
-        },
-      },
-      async (req) =>
-        evaluateCityWarning(aqi, rules, {
-          ...req.query,
-          forecast: (req.query.forecast ?? '').split(',').filter(Boolean).map((x) => ({ date: x.slice(0, 10), aqi: Number(x.slice(11)) })),
-        }),
-    );
     r.get(
       '/api/air/aqi',
       {
@@ -243,49 +212,4 @@ export function airAqiRoutes(aqi: AirAqi, rules: WarningRules) {
       async (req) => ({ items: await aqi.latest(req.query.city) }),
     );
   };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Warning evaluation on stored data
-
-
-export function loadWarningRules(file: string): WarningRules {
-  return parseWarningRules(JSON.parse(fs.readFileSync(file, 'utf8')));
-}
-
-/**
- * The warning level a rule set gives a city at an instant: hourly city AQI of the four days before it
- * (stored observations, mean of the stations' concentrations, then IAQI), rolling 24-h means across
- * days, and optional forecast daily AQI for the days after.
- */
-export async function evaluateCityWarning(
-  aqi: AirAqi,
-  rules: WarningRules,
-  q: { city: string; ruleSet: string; at: string; forecast: { date: string; aqi: number }[] },
-): Promise<WarningResult & { hours: number; ruleSetInForce: boolean }> {
-  const atMs = Date.parse(q.at);
-  const local = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-  // A rule set evaluated before it took effect (e.g. the 2018 rules on a 2016 episode) is allowed for
-  // analysis and said so in the answer.
-  const versions = rules.ruleSets.filter((r) => r.id === q.ruleSet).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
-  if (!versions.length) throw fieldError('ruleSet', `未知的规则集：${q.ruleSet}`, `unknown rule set: ${q.ruleSet}`);
-  const inForce = ruleSetFor(rules, q.ruleSet, local(atMs));
-  const rs = inForce ?? versions[0]!;
-  // The day of the hour ending at `at` (an hour ending at 00:00 belongs to the day before), and the three before it.
-  const days = [3, 2, 1, 0].map((k) => local(atMs - 3600_000 - k * 86400_000));
-  const values: (number | null)[] = [];
-  for (const d of days) {
-    const r = await aqi.query({ city: q.city, date: d, period: 'hour', standard: 'auto' });
-    for (const item of r.items) values.push(item.aqi);
-  }
-  // Hours end at 01:00 … 24:00 of each day: keep those ending no later than `at`.
-  const first = Date.parse(`${days[0]}T01:00:00+08:00`);
-  const upTo = Math.max(0, Math.min(values.length, Math.floor((atMs - first) / 3600_000) + 1));
-  const series = values.slice(0, upTo);
-  const result = evaluateWarning(
-    { hourly: { kind: 'aqi', start: `${days[0]}T01:00+08:00`, values: series, observedHours: series.length }, dailyForecast: q.forecast },
-    rs,
-    { at: q.at, hourLabel: 'end' },
-  );
-  return { ...result, hours: series.filter((v) => v !== null).length, ruleSetInForce: inForce !== undefined };
 }

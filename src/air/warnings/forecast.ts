@@ -197,3 +197,27 @@ export function calibrateEventThreshold(
   }
   return best;
 }
+
+/** The baseline model as shipped in data/air/forecast-model.json (written by skill.ts --model-out). */
+export type ShippedForecastModel = BlendModel & {
+  trainedOn: { data: string; stations: number; from: string; to: string; aqi: string };
+  skillReport: string;
+  /** Per lead, the forecast value above which "daily AQI > 200" is best predicted (CSI on the training period). */
+  eventThresholds: { lead: number; threshold: number }[];
+};
+
+/** Validates a shipped model (a hand-edited or truncated file fails here, naming what is wrong). */
+export function parseShippedModel(v: unknown, file = 'forecast-model.json'): ShippedForecastModel {
+  const m = v as Partial<ShippedForecastModel> | null;
+  const bad = (what: string) => new Error(`${file}: ${what}`);
+  if (!m || typeof m !== 'object') throw bad('not a JSON object');
+  if (m.method !== 'persistence-climatology-blend') throw bad(`method must be persistence-climatology-blend, got ${String(m.method)}`);
+  if (!Array.isArray(m.climatology) || m.climatology.length !== 12 || !m.climatology.every((x) => Number.isFinite(x))) throw bad('climatology must be 12 numbers (January..December)');
+  if (!Array.isArray(m.leads) || m.leads.length === 0) throw bad('leads must be a non-empty array');
+  m.leads.forEach((l, i) => {
+    for (const k of ['lead', 'intercept', 'persistence', 'climatology', 'trainingPairs'] as const) if (!Number.isFinite(l?.[k])) throw bad(`leads[${i}].${k} must be a number`);
+  });
+  if (!m.trainedOn || typeof m.trainedOn.from !== 'string') throw bad('trainedOn is missing');
+  if (!Array.isArray(m.eventThresholds)) throw bad('eventThresholds must be an array');
+  return m as ShippedForecastModel;
+}
