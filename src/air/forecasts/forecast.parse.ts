@@ -70,7 +70,7 @@ export function parseForecastRecord(out: ParsedForecasts, pos: Pos, r: unknown):
   } else {
     const o = r as Record<string, unknown>;
     const known = new Set(['city', 'cityId', 'source', 'issuedAt', 'date', 'aqi', 'aqiLow', 'aqiHigh', 'primary']);
-    for (const k of Object.keys(o)) if (!known.has(k)) fail(k, o[k], 'unknown field');
+    for (const k of Object.keys(o)) if (!known.has(k)) fail(k === '' ? '(empty key)' : k, o[k], 'unknown field');
     if ('city' in o && 'cityId' in o) fail('cityId', o.cityId, 'give city or cityId, not both');
     const city = o.cityId ?? o.city;
     const cityField = 'cityId' in o ? 'cityId' : 'city';

@@ -114,7 +114,8 @@ export class ForecastService {
           after: {
             format,
             received: parsed.received,
-            accepted: rows.length,
+            accepted: good.length,
+            stored: rows.length,
             rejected: parsed.received - good.length,
             ...c,
             cities: [...new Set(rows.map((r) => r.cityId))].sort(),
@@ -128,7 +129,7 @@ export class ForecastService {
         return c;
       });
     }
-    return { received: parsed.received, accepted: rows.length, rejected: parsed.received - good.length, ...counts, errors };
+    return { received: parsed.received, accepted: good.length, rejected: parsed.received - good.length, ...counts, errors };
   }
 
   /** Stored forecasts of a city issued at or before `asOf` (default now): the latest issue per source and date, or every issue. */
