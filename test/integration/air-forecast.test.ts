@@ -173,12 +173,27 @@ describe(`air: daily AQI forecasts and the warnings that use them (${testDb})`, 
     );
   });
 
+  it('lists the rule sets with the version in force on a date', async () => {
+    const file = readJson<Json>('data/air/warning-rules.json');
+    const r = await get('/api/air/warnings/rules?date=2016-12-20');
+    assert.equal(r.status, 200);
+    assert.deepEqual((r.body.ruleSets as Json[]).map((x) => [x.id, x.version]), (file.ruleSets as Json[]).map((x) => [x.id, x.version]));
+    // In force: the latest version per id whose validFrom is on or before the date (none before the first).
+    for (const x of r.body.ruleSets as Json[]) {
+      const later = (file.ruleSets as Json[]).filter((y) => y.id === x.id && y.validFrom <= '2016-12-20' && y.validFrom > x.validFrom);
+      assert.equal(x.inForce, x.validFrom <= '2016-12-20' && later.length === 0, `${x.id} ${x.version}`);
+    }
+    const today = await get('/api/air/warnings/rules?date=2026-11-26');
+    assert.ok((today.body.ruleSets as Json[]).filter((x) => x.inForce).length >= 2, 'both rule sets are in force today');
+  });
+
   it('refuses bad queries naming the field', async () => {
     for (const [url, field] of [
       ['/api/air/forecasts', 'city'],
       ['/api/air/forecasts?city=beijing&from=2016-12-31&to=2016-12-01', 'to'],
       ['/api/air/forecasts?city=beijing&asOf=yesterday', 'asOf'],
       ['/api/air/forecasts?city=beijing&history=maybe', 'history'],
+      ['/api/air/warnings/rules?date=2016-02-30', 'date'],
       [`/api/air/warnings/evaluate?city=beijing&ruleSet=hebei-2024&at=${enc('2016-12-21T00:00:00+08:00')}&forecastSource=oracle`, 'forecastSource'],
       [`/api/air/warnings/evaluate?city=beijing&ruleSet=hebei-2024&at=${enc('2016-12-21T00:00:00+08:00')}&forecast=2016-12-22:999`, 'forecast'],
     ] as const) {

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { TooManyRows } from '../air.ingest.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import { evaluateCityWarning } from '../warnings/evaluate.ts';
-import type { WarningRules } from '../warnings/rules.ts';
+import { ruleSetFor, type WarningRules } from '../warnings/rules.ts';
 import { MAX_LEAD_DAYS, parseForecastCsv, parseForecastJson, SOURCE_ID } from './forecast.parse.ts';
 import type { ForecastService } from './forecast.service.ts';
 
@@ -137,6 +137,26 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
           q.baseline === 'true' ? service.baseline(q.city, q.asOf) : Promise.resolve(null),
         ]);
         return { city: q.city, items, baseline: b };
+      },
+    );
+
+    r.get(
+      '/api/air/warnings/rules',
+      {
+        schema: {
+          tags,
+          summary: '预警分级规则集（版本化数据）/ warning rule sets (versioned data)',
+          description:
+            'Every version of every rule set in data/air/warning-rules.json, with its source text and the conditions of each level (a level holds when any clause holds; a clause when all its conditions hold). `inForce` = the version valid on `date` (default today, Asia/Shanghai).',
+          querystring: z.object({ date: date.optional() }).strict(),
+          response: { 200: z.object({ date: z.string(), ruleSets: z.array(z.record(z.string(), z.unknown())) }), 400: problemSchema },
+        },
+      },
+      async (req) => {
+        const day = req.query.date ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+        const ids = [...new Set(rules.ruleSets.map((x) => x.id))];
+        const inForce = new Set(ids.map((id) => ruleSetFor(rules, id, day)).filter((x) => x !== undefined));
+        return { date: day, ruleSets: rules.ruleSets.map((x) => ({ ...x, inForce: inForce.has(x) })) };
       },
     );
 
