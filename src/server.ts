@@ -75,7 +75,7 @@ export async function openPlatform(config: Config, command: string, opts: { now?
     announce,
     changes,
     mqtt: config.mqtt ? { url: config.mqtt.url, prefix: config.warningTopicPrefix } : null,
-    delivery: { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs },
+    delivery: { maxAttempts: config.webhookMaxAttempts, timeoutMs: config.webhookTimeoutMs, allowPrivateNetworks: config.webhookAllowPrivate },
     heartbeatMs: config.sseHeartbeatMs,
   });
   const platform: Platform = {

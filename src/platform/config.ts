@@ -24,6 +24,7 @@ const envSchema = z.object({
   XIETONG_WARNING_TOPIC_PREFIX: z.string().regex(/^[^#+]+[^/#+]$/, 'a topic prefix without wildcards or trailing slash').default('xietong/warnings'),
   XIETONG_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   XIETONG_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  XIETONG_WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
   XIETONG_SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
 });
 
@@ -55,6 +56,8 @@ export type Config = {
   /** Outbound warning deliveries (webhooks, MQTT): most attempts, and the timeout of one attempt in ms. */
   webhookMaxAttempts: number;
   webhookTimeoutMs: number;
+  /** Webhooks may target loopback, private and other non-public addresses (receivers on the local network); off = SSRF guard. */
+  webhookAllowPrivate: boolean;
   /** Heartbeat interval of the warning SSE streams, in ms. */
   sseHeartbeatMs: number;
 };
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warningTopicPrefix: e.XIETONG_WARNING_TOPIC_PREFIX,
     webhookMaxAttempts: e.XIETONG_WEBHOOK_MAX_ATTEMPTS,
     webhookTimeoutMs: e.XIETONG_WEBHOOK_TIMEOUT_MS,
+    webhookAllowPrivate: e.XIETONG_WEBHOOK_ALLOW_PRIVATE,
     sseHeartbeatMs: e.XIETONG_SSE_HEARTBEAT_MS,
   };
 }

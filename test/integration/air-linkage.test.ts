@@ -92,23 +92,32 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
     await ensureTestBroker();
     env = await startTestEnv({
       seed: false,
-      env: { XIETONG_MQTT_URL: brokerUrl, XIETONG_WARNING_TOPIC_PREFIX: prefix, XIETONG_SSE_HEARTBEAT_MS: '1000', XIETONG_WEBHOOK_TIMEOUT_MS: '2000', XIETONG_RATE_LIMIT: '0' },
+      // The webhook receiver of this test listens on 127.0.0.1: private targets are allowed here (SSRF guard off).
+      env: {
+        XIETONG_MQTT_URL: brokerUrl,
+        XIETONG_WARNING_TOPIC_PREFIX: prefix,
+        XIETONG_SSE_HEARTBEAT_MS: '1000',
+        XIETONG_WEBHOOK_TIMEOUT_MS: '2000',
+        XIETONG_RATE_LIMIT: '0',
+        XIETONG_WEBHOOK_ALLOW_PRIVATE: 'true',
+      },
     });
+    assert.equal(env.config.webhookAllowPrivate, true);
     const db = env.platform.handle.db;
     await seedCities(db, readCities());
     const wiredService = (env.platform as { linkage?: LinkageService }).linkage;
-    if (wiredService) {
+    if (wiredService && wiredService.allowsPrivateWebhooks === env.config.webhookAllowPrivate) {
       // Wired into openPlatform/createApp: test that wiring.
       service = wiredService;
       app = env.app;
     } else {
-      // Not (yet) wired: the same composition, built here.
+      // Not (yet) wired (or XIETONG_WEBHOOK_ALLOW_PRIVATE not passed on): the same composition, built here.
       await migrateToLatest(db, { ...allMigrations, ...linkageMigrations });
       ownApp = true;
       service = new LinkageService(new LinkageStore(db.withTables<LinkageTables>()), {
         changes: env.platform.changes,
         mqtt: { url: brokerUrl, prefix },
-        delivery: { timeoutMs: 2000 },
+        delivery: { timeoutMs: 2000, allowPrivateNetworks: env.config.webhookAllowPrivate },
         heartbeatMs: 1000,
       });
       app = await buildApp({ config: env.config, db, dbKind: env.platform.handle.kind, version: 'test', logger: false }, [(a) => linkageRoutes(service)(a)]);
@@ -356,6 +365,97 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
       assert.equal(retained.level, 'none');
     } finally {
       await probe.endAsync();
+    }
+  });
+
+  it('without XIETONG_WEBHOOK_ALLOW_PRIVATE, local webhook URLs are refused (400 naming url) and private resolutions at delivery', async () => {
+    // A second deployment with the default configuration.
+    const env2 = await startTestEnv({ seed: false, env: { XIETONG_RATE_LIMIT: '0' } });
+    let service2: LinkageService | null = null;
+    let app2: App | null = null;
+    try {
+      assert.equal(env2.config.webhookAllowPrivate, false, 'the switch is off by default');
+      const db2 = env2.platform.handle.db;
+      await seedCities(db2, readCities());
+      if (!(env2.platform as { linkage?: LinkageService }).linkage) await migrateToLatest(db2, { ...allMigrations, ...linkageMigrations });
+      // rebind.example.test stands for a name whose DNS answer changed to a loopback address after registration.
+      const resolved: string[] = [];
+      service2 = new LinkageService(new LinkageStore(db2.withTables<LinkageTables>()), {
+        delivery: { timeoutMs: 2000, allowPrivateNetworks: env2.config.webhookAllowPrivate },
+        resolveHost: async (host) => {
+          resolved.push(host);
+          if (host === 'rebind.example.test') return [{ address: '127.0.0.1', family: 4 }];
+          throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+        },
+      });
+      app2 = await buildApp({ config: env2.config, db: db2, dbKind: env2.platform.handle.kind, version: 'test', logger: false }, [(a) => linkageRoutes(service2!)(a)]);
+      const bj2 = await env2.token('editor', { cityId: 'beijing' }, 'Beijing ecology editor');
+      const sjz2 = await env2.token('editor', { cityId: 'shijiazhuang' }, 'Shijiazhuang ecology editor');
+      const call2 = async (a: App, method: string, url: string, token: string, body?: unknown) => {
+        const res = await a.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' }, ...(body !== undefined ? { payload: body as Json } : {}) });
+        return { status: res.statusCode, body: JSON.parse(res.body) as Json, type: String(res.headers['content-type'] ?? '') };
+      };
+
+      const refused = [
+        hookUrl,
+        hookUrl.replace('127.0.0.1', 'localhost'),
+        hookUrl.replace('127.0.0.1', '2130706433'),
+        hookUrl.replace('127.0.0.1', '[::1]'),
+        hookUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+        'http://169.254.169.254/latest/meta-data/',
+        'http://10.0.0.8/hook',
+        'http://[fd00::1]/hook',
+        'https://user:secret@hooks.example.com/hook',
+      ];
+      const apps: App[] = [app2];
+      // The wired service of the default configuration refuses as well.
+      if ((env2.platform as { linkage?: LinkageService }).linkage) apps.push(env2.app);
+      for (const a of apps) {
+        for (const url of refused) {
+          const r = await call2(a, 'POST', '/api/air/webhooks', bj2, { cityId: 'beijing', url });
+          assert.equal(r.status, 400, `${url}: ${JSON.stringify(r.body)}`);
+          assert.match(r.type, /application\/problem\+json/);
+          assert.ok((r.body.errors as Json[]).some((e) => e.field === 'url'), url);
+        }
+      }
+      assert.equal((await call2(app2, 'GET', '/api/air/webhooks', bj2)).body.items.length, 0, 'nothing was registered');
+
+      // A name passes registration; at delivery it resolves to loopback and is refused, the reason recorded.
+      const name = await call2(app2, 'POST', '/api/air/webhooks', bj2, { cityId: 'beijing', url: `http://rebind.example.test:${(hookServer.address() as AddressInfo).port}/hook` });
+      assert.equal(name.status, 201, JSON.stringify(name.body));
+      // A row stored before the guard existed, with a loopback URL: refused for good at its first attempt.
+      const legacy = await new LinkageStore(db2.withTables<LinkageTables>()).insertWebhook(db2.withTables<LinkageTables>(), {
+        id: `awh_legacy${run}`,
+        city_id: 'beijing',
+        url: hookUrl,
+        secret: 'legacy-secret',
+        created_by: 'test',
+        disabled_at: null,
+      });
+      service2.start();
+      const w = await call2(app2, 'POST', '/api/air/warnings', sjz2, warningBody('yellow'));
+      assert.equal(w.status, 201, JSON.stringify(w.body));
+      const detail = await call2(app2, 'GET', `/api/air/warnings/${w.body.id}`, sjz2);
+      const note = (detail.body.notifications as Json[]).find((n) => n.targetCityId === 'beijing')!;
+      const hooks = await waitFor('both webhook deliveries attempted', async () => {
+        const d = (await call2(app2!, 'GET', `/api/air/warnings/notifications/${note.id}`, bj2)).body.deliveries as Json[];
+        const byTarget = new Map(d.filter((x) => x.channel === 'webhook').map((x) => [x.target as string, x]));
+        const a = byTarget.get(name.body.id as string);
+        const b = byTarget.get(legacy.id);
+        return a?.attempts >= 1 && b?.attempts >= 1 ? { name: a!, legacy: b! } : undefined;
+      });
+      assert.match(hooks.name.lastError, /^refused: rebind\.example\.test resolves to 127\.0\.0\.1 \(loopback/);
+      assert.equal(hooks.name.lastStatus, null);
+      assert.equal(hooks.name.status, 'pending', 'a refused resolution is retried: DNS may change');
+      assert.match(hooks.legacy.lastError, /^refused: target address 127\.0\.0\.1 is not allowed: loopback/);
+      assert.equal(hooks.legacy.status, 'failed', 'a refused URL is not retried');
+      assert.equal(hooks.legacy.attempts, 1);
+      assert.ok(resolved.includes('rebind.example.test'));
+      assert.equal(hookHits.filter((h) => h.body.notification.warningId === w.body.id).length, 0, 'the receiver on 127.0.0.1 got nothing');
+    } finally {
+      await app2?.close();
+      await service2?.close();
+      await env2.close();
     }
   });
 });

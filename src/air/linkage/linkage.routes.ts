@@ -236,7 +236,10 @@ export function linkageRoutes(service: LinkageService) {
           summary: '登记联动通知 Webhook / register a notification webhook for a city',
           description:
             'Each notification to the city is POSTed as JSON with `X-Xietong-Signature: sha256=<HMAC of the body with the secret>`; ' +
-            'non-2xx answers are retried with exponential backoff, a bounded number of times. Only http(s) URLs.',
+            'non-2xx answers are retried with exponential backoff, a bounded number of times; redirects are not followed. ' +
+            'Only http(s) URLs without credentials; 400 (field `url`) for a host on a loopback, private, link-local, unique-local, CGNAT, ' +
+            'multicast, reserved or metadata address, or a local name such as localhost, unless the server sets XIETONG_WEBHOOK_ALLOW_PRIVATE. ' +
+            'Each delivery resolves the host again and is refused when any address is in those ranges.',
           security,
           body: webhookCreate,
           response: { 201: webhookCreated, ...errors },

@@ -18,6 +18,8 @@ import {
 import type { CityRow, ConsultationRow, DeliveryRow, LinkageStore, LinkageTx, NotificationRow, WarningRow, WebhookRow } from './linkage.store.ts';
 import { LinkageMqttPublisher } from './linkage.mqtt.ts';
 import { formatEvent, SseHub, type SseSink, type SseStream } from './linkage.sse.ts';
+import { checkWebhookUrl } from './webhook.guard.ts';
+import { postWebhook, WebhookRefused, type HostResolver } from './webhook.http.ts';
 
 export type LinkageOptions = {
   now?: () => Date;
@@ -27,8 +29,14 @@ export type LinkageOptions = {
   changes?: { on(event: 'change', fn: (table: string) => void): unknown; off(event: 'change', fn: (table: string) => void): unknown } | null;
   /** MQTT broker for the warning topics; null = no MQTT channel. */
   mqtt?: { url: string; prefix?: string; clientId?: string } | null;
-  /** Outbound deliveries (webhook, MQTT): attempts at most, first retry delay (doubles), request timeout. */
-  delivery?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number; pollMs?: number };
+  /**
+   * Outbound deliveries (webhook, MQTT): attempts at most, first retry delay (doubles), request timeout.
+   * `allowPrivateNetworks` (XIETONG_WEBHOOK_ALLOW_PRIVATE) lets webhooks reach loopback, private and other
+   * non-public addresses; off, such URLs are refused at registration and such addresses at delivery (SSRF).
+   */
+  delivery?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number; pollMs?: number; allowPrivateNetworks?: boolean };
+  /** Host name resolution of webhook deliveries (default: node:dns lookup, all addresses); for tests. */
+  resolveHost?: HostResolver;
   heartbeatMs?: number;
   log?: { warn(obj: object, msg: string): void };
 };
@@ -140,7 +148,7 @@ export class LinkageService {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.announce = opts.announce ?? (() => {});
-    this.delivery = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 5000, pollMs: 1000, ...opts.delivery };
+    this.delivery = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 5000, pollMs: 1000, allowPrivateNetworks: false, ...opts.delivery };
     this.hub = new SseHub((streams) => this.pump(streams), opts.heartbeatMs ?? 15_000, (e) => this.opts.log?.warn({ err: String(e) }, 'warning SSE pump failed'));
     this.publisher = opts.mqtt ? new LinkageMqttPublisher(opts.mqtt) : null;
   }
@@ -176,6 +184,11 @@ export class LinkageService {
     await this.hub.idle();
     while (this.dispatching) await this.dispatching;
     await this.publisher?.stop();
+  }
+
+  /** Whether webhooks may target loopback/private/non-public addresses (XIETONG_WEBHOOK_ALLOW_PRIVATE). */
+  get allowsPrivateWebhooks(): boolean {
+    return this.delivery.allowPrivateNetworks;
   }
 
   get mqttConnected(): boolean | null {
@@ -439,12 +452,16 @@ export class LinkageService {
 
   async registerWebhook(p: Principal, input: { cityId: string; url: string }, requestId?: string) {
     this.assertCity(p, input.cityId, 'webhook');
+    // SSRF: scheme, credentials, length and literal/local hosts here; resolved addresses at each delivery.
+    const checked = checkWebhookUrl(input.url, { allowPrivate: this.delivery.allowPrivateNetworks });
+    if (!checked.ok) throw new AppError('validation', 400, 'error.validation', {}, [fieldErr('url', checked.reason.zh, checked.reason.en)]);
     const out = await this.db.transaction().execute(async (tx) => {
       await this.regionCity(tx, input.cityId, 'cityId');
       const row = await this.store.insertWebhook(tx, {
         id: `awh_${crypto.randomBytes(8).toString('hex')}`,
         city_id: input.cityId,
-        url: input.url,
+        // The normalised URL is stored: what was checked is what the dispatcher posts to.
+        url: checked.url.href,
         secret: crypto.randomBytes(24).toString('base64url'),
         created_by: p.tokenId,
         disabled_at: null,
@@ -529,8 +546,9 @@ export class LinkageService {
         }
         const body = JSON.stringify({ type: 'air.warning.notification', notification: payload });
         const sig = crypto.createHmac('sha256', hook.secret).update(body).digest('hex');
-        const res = await fetch(hook.url, {
-          method: 'POST',
+        // SSRF policy at delivery: the URL again, every resolved address, the connection pinned to them, no redirects.
+        status = await postWebhook({
+          url: hook.url,
           headers: {
             'content-type': 'application/json',
             'user-agent': 'xietong-linkage',
@@ -539,13 +557,12 @@ export class LinkageService {
             'x-xietong-signature': `sha256=${sig}`,
           },
           body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.delivery.timeoutMs),
+          timeoutMs: this.delivery.timeoutMs,
+          allowPrivate: this.delivery.allowPrivateNetworks,
+          ...(this.opts.resolveHost ? { resolve: this.opts.resolveHost } : {}),
         });
-        status = res.status;
-        await res.body?.cancel().catch(() => {});
-        ok = res.status >= 200 && res.status < 300;
-        if (!ok) error = `HTTP ${res.status}`;
+        ok = status >= 200 && status < 300;
+        if (!ok) error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
       } else if (d.channel === 'mqtt' && this.publisher) {
         await this.publisher.publish(d.target, payload, { retain: false, timeoutMs: this.delivery.timeoutMs });
         ok = true;
@@ -555,6 +572,11 @@ export class LinkageService {
       }
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
+      // A URL the policy refuses stays refused; a refused resolution is retried (DNS may change back).
+      if (e instanceof WebhookRefused) {
+        if (e.permanent) final = true;
+        this.opts.log?.warn({ delivery: String(d.id), target: d.target, err: e.message }, 'webhook delivery refused (SSRF policy)');
+      }
     }
     const at = this.now();
     const attempts = d.attempts + 1;

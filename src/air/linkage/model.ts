@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import { webhookUrlMaxLength } from './webhook.guard.ts';
+
+const parsedUrl = (u: string): URL | null => {
+  try {
+    return new URL(u);
+  } catch {
+    return null;
+  }
+};
 
 /** Heavy-pollution warning levels (重污染天气预警), lowest first; `none` is the state without a warning. */
 export const warningLevels = ['none', 'yellow', 'orange', 'red'] as const;
@@ -145,9 +154,14 @@ export const webhookCreate = z
     url: z
       .string()
       .url()
-      .max(2000)
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'only http(s) URLs')
-      .describe('receives POST application/json for each notification to this city'),
+      .max(webhookUrlMaxLength)
+      .refine((u) => /^https?:$/.test(parsedUrl(u)?.protocol ?? ''), 'only http(s) URLs')
+      .refine((u) => { const p = parsedUrl(u); return !p || (p.username === '' && p.password === ''); }, 'no user name or password in the URL')
+      .describe(
+        'receives POST application/json for each notification to this city. http(s) only, without credentials. ' +
+          'Unless the server sets XIETONG_WEBHOOK_ALLOW_PRIVATE, hosts on loopback, private, link-local, unique-local, CGNAT, ' +
+          'multicast, reserved or cloud-metadata addresses (literal, or resolved at delivery) and local names are refused; redirects are not followed.',
+      ),
   })
   .strict()
   .meta({ id: 'AirWebhookCreate' });
