@@ -100,6 +100,21 @@ describe('ecology page (air quality) in Chromium against a real server', () => {
     assert.equal(await page.getByTestId('eco-table').locator('tbody tr').count(), (expected.body.items as Json[]).length, 'one table row per hour');
   });
 
+  step('the forecasts as of the end of that day: the platform baseline, as the API gives it', async () => {
+    const fc = await api(`/api/air/forecasts?city=${CITY}&asOf=${encodeURIComponent('2016-12-21T00:00:00+08:00')}&from=2016-12-21`);
+    assert.equal(fc.status, 200);
+    assert.equal(fc.body.baseline.available, true, 'the stored episode gives a baseline');
+    const expected = [...(fc.body.items as Json[]), ...(fc.body.baseline.points as Json[])];
+    const rows = page.getByTestId('eco-forecast-row');
+    await rows.first().waitFor({ state: 'visible' });
+    assert.equal(await rows.count(), expected.length, 'one row per forecast');
+    for (const f of fc.body.baseline.points as Json[]) {
+      const row = rows.filter({ hasText: f.date });
+      await expectText(row, String(f.aqi), `baseline for ${f.date}`);
+      await expectText(row, '平台基准预报', 'the baseline is named as such');
+    }
+  });
+
   step('the warning board lists the region’s cities with their warning level', async () => {
     const board = await api('/api/air/warnings/board');
     assert.equal(board.status, 200);

@@ -437,6 +437,16 @@ export const messages = {
   },
   'eco.series.empty': { zh: '{city} {date} 没有逐时数据。', en: 'No hourly data for {city} on {date}.' },
   'eco.daily': { zh: '日 AQI：{aqi}（{category}）', en: 'Daily AQI: {aqi} ({category})' },
+  'eco.forecast.title': { zh: '{date} 24 时发布的日 AQI 预报', en: 'Daily AQI forecasts as of 24:00 on {date}' },
+  'eco.forecast.none': { zh: '暂无预报。', en: 'No forecast.' },
+  'eco.forecast.date': { zh: '预报日期', en: 'Day' },
+  'eco.forecast.source': { zh: '预报来源', en: 'Source' },
+  'eco.forecast.issued': { zh: '发布时间', en: 'Issued' },
+  'eco.forecast.baseline': { zh: '平台基准预报', en: 'Platform baseline' },
+  'eco.forecast.method': {
+    zh: '平台基准预报：由 {date} 城市日 AQI（{aqi}）与月气候均值回归得出，方法与检验见 docs/forecast-skill.md；对 AQI>200 的重污染日偏低，仅作参考。',
+    en: 'Platform baseline: regression on the city AQI of {date} ({aqi}) and the monthly climatology, method and verification in docs/forecast-skill.md; it under-forecasts days above 200 and is a reference only.',
+  },
   'eco.daily.none': { zh: '日 AQI：无（数据不足，每日至少需 20 个小时值）', en: 'Daily AQI: none (not enough data; a day needs at least 20 hourly values)' },
   'eco.chart.title': { zh: '{city} {date} 逐时 AQI', en: 'Hourly AQI, {city}, {date}' },
   'eco.chart.desc': {

@@ -49,6 +49,21 @@ interface AqiSeries {
   items: AqiPoint[];
 }
 
+interface ForecastPoint {
+  source: string;
+  issuedAt: string;
+  date: string;
+  lead: number;
+  aqi: number;
+  aqiLow: number | null;
+  aqiHigh: number | null;
+}
+
+interface Forecasts {
+  items: ForecastPoint[];
+  baseline: { available: true; issuedAt: string; basedOn: { date: string; aqi: number }; points: ForecastPoint[] } | { available: false; reason: Localized } | null;
+}
+
 type WarningLevel = 'none' | 'yellow' | 'orange' | 'red';
 type WarningAction = 'issue' | 'raise' | 'lower' | 'lift';
 
@@ -129,6 +144,15 @@ const DEFAULT_DATE = '2016-12-20';
 
 function primaryText(pick: I18n['pick'], primary: Pollutant[]): string {
   return primary.map((p) => pick(p.name)).join('、');
+}
+
+function levelOf(aqi: number): (typeof LEVELS)[number] {
+  return LEVELS.find((l) => l.to === null || aqi <= l.to)!;
+}
+
+/** The day after a YYYY-MM-DD date. */
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 function rangeText(l: (typeof LEVELS)[number]): string {
@@ -301,6 +325,7 @@ function CitySeries({ latest }: { latest: LatestItem[] | null }) {
               t('eco.daily.none')
             )}
           </p>
+          <ForecastTable city={city} date={date} />
           {withValue.length === 0 ? (
             <p className="alert alert-info" data-testid="eco-chart-empty">
               {t('eco.series.empty', { city: cityLabel, date })}
@@ -345,6 +370,64 @@ function CitySeries({ latest }: { latest: LatestItem[] | null }) {
         </>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Daily AQI forecasts as they stood at the end of `date` (GET /api/air/forecasts?asOf=): the latest issue of
+ * each forecasting centre and the platform's baseline, coloured by the level of the forecast AQI.
+ */
+function ForecastTable({ city, date }: { city: string; date: string }) {
+  const { t, pick } = useI18n();
+  const asOf = `${nextDay(date)}T00:00:00+08:00`;
+  const fc = useApi<Forecasts>('/api/air/forecasts', { city, asOf, from: nextDay(date) });
+  if (fc.error) return <ErrorBox error={fc.error} onRetry={fc.reload} />;
+  if (!fc.data) return null;
+  const b = fc.data.baseline;
+  const rows = [...fc.data.items, ...(b && b.available ? b.points : [])].sort((x, y) => x.date.localeCompare(y.date) || x.source.localeCompare(y.source));
+  return (
+    <div data-testid="eco-forecast">
+      <h3 className="h-small">{t('eco.forecast.title', { date })}</h3>
+      {rows.length === 0 ? (
+        <p className="caption" data-testid="eco-forecast-none">
+          {t('eco.forecast.none')} {b && !b.available ? pick(b.reason) : ''}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('eco.forecast.date')}</th>
+                <th scope="col">{t('eco.forecast.source')}</th>
+                <th scope="col">AQI</th>
+                <th scope="col">{t('eco.table.category')}</th>
+                <th scope="col">{t('eco.forecast.issued')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const l = levelOf(r.aqi);
+                return (
+                  <tr key={`${r.source}/${r.date}`} data-testid="eco-forecast-row">
+                    <th scope="row">{r.date}</th>
+                    <td>{r.source === 'xietong-baseline' ? t('eco.forecast.baseline') : r.source}</td>
+                    <td>
+                      <span className="legend-swatch" style={{ background: l.color }} aria-hidden="true" /> {r.aqi}
+                      {r.aqiLow !== null && r.aqiHigh !== null ? ` (${r.aqiLow}–${r.aqiHigh})` : ''}
+                    </td>
+                    <td>{t(l.key)}</td>
+                    <td>
+                      <time dateTime={r.issuedAt}>{r.issuedAt.slice(0, 16).replace('T', ' ')}</time>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {b && b.available ? <p className="caption">{t('eco.forecast.method', { date: b.basedOn.date, aqi: b.basedOn.aqi })}</p> : null}
+    </div>
   );
 }
 
