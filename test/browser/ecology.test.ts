@@ -115,6 +115,19 @@ describe('ecology page (air quality) in Chromium against a real server', () => {
     }
   });
 
+  step('the rules check gives, for each rule set, the level the API evaluates at 24:00 of that day', async () => {
+    for (const ruleSet of ['jjj-regional-2018', 'hebei-2024']) {
+      const e = await api(`/api/air/warnings/evaluate?city=${CITY}&ruleSet=${ruleSet}&at=${encodeURIComponent('2016-12-21T00:00:00+08:00')}`);
+      assert.equal(e.status, 200);
+      const li = page.getByTestId(`eco-rules-${ruleSet}`);
+      await li.waitFor({ state: 'visible' });
+      assert.equal(await li.getAttribute('data-level'), e.body.level, `${ruleSet}: level`);
+      if (e.body.level !== 'none') await expectText(li, e.body.reason.zh.slice(0, 12), `${ruleSet}: reason`);
+    }
+    const levels = await Promise.all(['jjj-regional-2018', 'hebei-2024'].map((r) => page.getByTestId(`eco-rules-${r}`).getAttribute('data-level')));
+    assert.ok(levels.some((l) => l !== 'none'), `the December 2016 episode reaches a warning level: ${levels.join(', ')}`);
+  });
+
   step('the warning board lists the region’s cities with their warning level', async () => {
     const board = await api('/api/air/warnings/board');
     assert.equal(board.status, 200);

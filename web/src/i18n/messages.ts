@@ -447,6 +447,13 @@ export const messages = {
     zh: '平台基准预报：由 {date} 城市日 AQI（{aqi}）与月气候均值回归得出，方法与检验见 docs/forecast-skill.md；对 AQI>200 的重污染日偏低，仅作参考。',
     en: 'Platform baseline: regression on the city AQI of {date} ({aqi}) and the monthly climatology, method and verification in docs/forecast-skill.md; it under-forecasts days above 200 and is a reference only.',
   },
+  'eco.rules.title': { zh: '按预警分级规则评估（{date} 24 时）', en: 'What the warning rules give (24:00 on {date})' },
+  'eco.rules.none': { zh: '{ruleSet}：未达到预警条件（评估用 {hours} 个小时值）', en: '{ruleSet}: no warning level reached ({hours} hourly values evaluated)' },
+  'eco.rules.notInForce': { zh: '（该规则集当时尚未施行，仅作分析）', en: '(the rule set was not yet in force then: analysis only)' },
+  'eco.rules.note': {
+    zh: '依据存储的逐时数据（24 小时滑动均值，可跨自然日）和当时已提交的预报；预警由城市发布，见下方预警看板。',
+    en: 'From the stored hourly data (rolling 24-hour means across days) and the forecasts submitted by then; warnings are issued by the cities, see the board below.',
+  },
   'eco.daily.none': { zh: '日 AQI：无（数据不足，每日至少需 20 个小时值）', en: 'Daily AQI: none (not enough data; a day needs at least 20 hourly values)' },
   'eco.chart.title': { zh: '{city} {date} 逐时 AQI', en: 'Hourly AQI, {city}, {date}' },
   'eco.chart.desc': {

@@ -326,6 +326,7 @@ function CitySeries({ latest }: { latest: LatestItem[] | null }) {
             )}
           </p>
           <ForecastTable city={city} date={date} />
+          <RulesCheck city={city} date={date} />
           {withValue.length === 0 ? (
             <p className="alert alert-info" data-testid="eco-chart-empty">
               {t('eco.series.empty', { city: cityLabel, date })}
@@ -428,6 +429,58 @@ function ForecastTable({ city, date }: { city: string; date: string }) {
       )}
       {b && b.available ? <p className="caption">{t('eco.forecast.method', { date: b.basedOn.date, aqi: b.basedOn.aqi })}</p> : null}
     </div>
+  );
+}
+
+interface Evaluation {
+  ruleSetId: string;
+  ruleSetVersion: string;
+  level: WarningLevel;
+  reason: Localized;
+  ruleSetInForce: boolean;
+  hours: number;
+}
+
+const RULE_SETS = ['jjj-regional-2018', 'hebei-2024'] as const;
+
+/**
+ * What the warning rules give the city at 24:00 of `date` (GET /api/air/warnings/evaluate): stored hourly data
+ * of the four days before and the forecasts submitted by then. A check for officials, not a warning: warnings are
+ * issued by the city (the board below).
+ */
+function RulesCheck({ city, date }: { city: string; date: string }) {
+  const { t } = useI18n();
+  const at = `${nextDay(date)}T00:00:00+08:00`;
+  const a = useApi<Evaluation>('/api/air/warnings/evaluate', { city, ruleSet: RULE_SETS[0], at });
+  const b = useApi<Evaluation>('/api/air/warnings/evaluate', { city, ruleSet: RULE_SETS[1], at });
+  return (
+    <div data-testid="eco-rules">
+      <h3 className="h-small">{t('eco.rules.title', { date })}</h3>
+      <ul className="feature-list">
+        {[a, b].map((e, i) =>
+          e.error ? (
+            <li key={RULE_SETS[i]}>
+              <ErrorBox error={e.error} onRetry={e.reload} />
+            </li>
+          ) : e.data ? (
+            <li key={RULE_SETS[i]} data-testid={`eco-rules-${RULE_SETS[i]}`} data-level={e.data.level}>
+              <LevelBadge level={e.data.level} /> <RuleReason e={e.data} />
+            </li>
+          ) : null,
+        )}
+      </ul>
+      <p className="caption">{t('eco.rules.note')}</p>
+    </div>
+  );
+}
+
+function RuleReason({ e }: { e: Evaluation }) {
+  const { t, pick } = useI18n();
+  return (
+    <>
+      {e.level === 'none' ? t('eco.rules.none', { ruleSet: e.ruleSetId, hours: e.hours }) : pick(e.reason)}
+      {e.ruleSetInForce ? '' : ` ${t('eco.rules.notInForce')}`}
+    </>
   );
 }
 
