@@ -4,7 +4,9 @@
 //     (the December 2016 heavy-pollution episode and its red alert), only the columns the PRSA reader needs;
 //   - cnemc/<snapshot>.csv: the two national-platform snapshots, rows of the platform's cities only, unchanged;
 //   - stations.json: station metadata (national code, name, city, coordinates) from the snapshots, plus the
-//     UCI station name → national code mapping (matched by name with the 2022 snapshot).
+//     UCI station name → national code mapping (matched by name with the 2022 snapshot). HJ 633-2026 exemptions
+//     (`exempt`, per-station history the snapshots do not carry) are kept from the existing stations.json when
+//     a station has them; without `exempt` a station's exemptions are not known and DEFAULT_EXEMPT applies.
 // The output is the same byte for byte on every run.
 //
 //   node scripts/build-air-demo.mjs [sharedAirDir] [outDir]
@@ -52,6 +54,8 @@ function splitCsv(line) {
 }
 
 fs.mkdirSync(path.join(out, 'cnemc'), { recursive: true });
+const previous = fs.existsSync(path.join(out, 'stations.json')) ? JSON.parse(fs.readFileSync(path.join(out, 'stations.json'), 'utf8')).stations : [];
+const keptExempt = new Map(previous.filter((s) => s.exempt !== undefined).map((s) => [s.code, s.exempt]));
 const stations = new Map();
 for (const file of ['2022-01-01T10.csv', '2026-03-15T08.csv']) {
   const lines = fs.readFileSync(path.join(src, 'cnemc', file), 'utf8').split('\n');
@@ -74,6 +78,10 @@ for (const [code, n] of Object.entries(nameEn)) {
   const s = stations.get(code);
   if (!s) throw new Error(`national code ${code} (${n}) not in the snapshots`);
   s.nameEn = n;
+}
+for (const [code, exempt] of keptExempt) {
+  const s = stations.get(code);
+  if (s) s.exempt = exempt;
 }
 const list = [...stations.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
 fs.writeFileSync(path.join(out, 'stations.json'), JSON.stringify({ prsaStations, stations: list }, null, 1) + '\n');

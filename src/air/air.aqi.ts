@@ -4,9 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../http/problem.ts';
 import { sql } from 'kysely';
 import { AppError, type FieldError } from '../platform/errors.ts';
-import { cityDailyAqi, cityRealtimeAqi, dailyFromHourly, epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiResult, type HourlyConcentrations } from './engine/aqi.engine.ts';
-import { platformNames, type Pollutant } from './model.ts';
-import type { AirStore } from './air.store.ts';
+import { cityDailyAqi, cityRealtimeAqi, dailyFromHourly, epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiOptions, type AqiResult, type ChinaStandard, type HourlyConcentrations } from './engine/aqi.engine.ts';
+import { platformNames, pollutants, type Pollutant } from './model.ts';
+import { effectiveExempt, type AirStore } from './air.store.ts';
 
 export type AqiStandardParam = 'auto' | 'hj633-2012' | 'hj633-2026' | 'epa';
 export type AqiQuery = { city?: string | undefined; station?: string | undefined; date: string; period: 'hour' | 'day'; standard: AqiStandardParam };
@@ -48,9 +48,31 @@ export function aqiView(r: AqiResult, time: string) {
 }
 
 /**
+ * Pollutants marked '/' (not monitored) in some hour of a station's day and never reported with a value that
+ * day: not in the station's monitoring plan, so exempt for its daily value too (the daily engine has no '/').
+ */
+function notMonitoredAllDay(hours: readonly HourlyConcentrations[]): Pollutant[] {
+  return pollutants.filter((p) => hours.some((h) => h.notMonitored?.includes(p)) && !hours.some((h) => typeof h[p] === 'number'));
+}
+
+/**
+ * Engine options for one value: HJ 633-2026 gets the exemptions; HJ 633-2012 has none (the engine would apply
+ * an explicit list under 2012 too, so it is passed only under 2026).
+ */
+function chinaOpts(time: string, standard: ChinaStandard, exempt: () => Pollutant[]): AqiOptions {
+  return standard === 'hj633-2026' ? { time, standard, exempt: exempt() } : { time, standard };
+}
+
+/**
  * AQI of a station or a city (mean of its stations' concentrations, then IAQI) for a date: the 24
  * real-time hourly values, or the daily value from 24-h means and the O3 daily maximum 8-h mean with
  * GB 3095 validity rules. The standard follows the observation time unless one is forced.
+ *
+ * HJ 633-2026 exemptions: a station's own (air_station.exempt), or DEFAULT_EXEMPT when not known. A city
+ * value is computed from the mean of its stations' concentrations, so a pollutant is missing for the city
+ * only when no station reported it; it is exempt for the city only when it is exempt (or '/' not monitored)
+ * at EVERY station of the city — one station that should have measured it and did not makes the city value
+ * incomplete, and the "> 100 or NA" rule applies.
  */
 export class AirAqi {
   constructor(private store: AirStore) {}
@@ -74,18 +96,22 @@ export class AirAqi {
 
   async query(q: AqiQuery) {
     if (!q.city === !q.station) throw fieldError(q.city ? 'station' : 'city', '请给出 city 或 station 之一', 'give exactly one of city or station');
-    let codes: string[];
+    let list: { code: string; exempt: unknown }[];
     if (q.station) {
       const s = await this.store.stationsByCode(this.store.db, [q.station]);
       if (!s.size) throw fieldError('station', `未知的监测站点：${q.station}`, `unknown station: ${q.station}`);
-      codes = [q.station];
+      list = [...s.values()];
     } else {
-      const list = await this.store.db.selectFrom('air_station').select('code').where('city_id', '=', q.city!).execute();
+      list = await this.store.db.selectFrom('air_station').select(['code', 'exempt']).where('city_id', '=', q.city!).orderBy('code').execute();
       if (!list.length) throw fieldError('city', `该城市没有监测站点：${q.city}`, `no monitoring station in city: ${q.city}`);
-      codes = list.map((r) => r.code);
     }
+    const codes = list.map((r) => r.code);
+    const exemptOf = list.map((r) => effectiveExempt(r));
     const hours = await this.hours(codes, q.date);
-    const series = [...hours.values()];
+    const series = codes.map((c) => hours.get(c)!);
+    // Exempt at every station (own list, or '/' in `notMonitored` of that station's hour or day).
+    const common = (extra: (i: number) => readonly Pollutant[] | undefined) =>
+      pollutants.filter((p) => exemptOf.every((e, i) => e.pollutants.includes(p) || !!extra(i)?.includes(p)));
     const std = (time: string) => (q.standard === 'auto' || q.standard === 'epa' ? standardFor(time) : q.standard);
     const items =
       q.period === 'hour'
@@ -101,7 +127,9 @@ export class AirAqi {
               return aqiView(epaNowcastAqi({ pm25: back.map((k) => mean('pm25', k)), pm10: back.map((k) => mean('pm10', k)) }), time);
             }
             const rows = series.map((s) => s[h]!);
-            const r = q.station ? realtimeAqi(rows[0]!, { time, standard: std(time) }) : cityRealtimeAqi(rows, { time, standard: std(time) });
+            // A station's own '/' flags are applied by the engine; a city's only through `common`.
+            const opts = chinaOpts(time, std(time), () => (q.station ? exemptOf[0]!.pollutants : common((i) => rows[i]!.notMonitored)));
+            const r = q.station ? realtimeAqi(rows[0]!, opts) : cityRealtimeAqi(rows, opts);
             return aqiView(r, time);
           })
         : [
@@ -115,12 +143,21 @@ export class AirAqi {
                 };
                 return aqiView(epaAqi({ pm25: num('pm25'), pm10: num('pm10') }), q.date);
               }
-              const opts = { time, standard: std(time) };
+              const opts = chinaOpts(time, std(time), () => common((i) => notMonitoredAllDay(series[i]!)));
               const r = q.station ? dailyFromHourly(series[0]!, opts).result : cityDailyAqi(series.map((s) => dailyFromHourly(s, opts).means), opts);
               return aqiView(r, q.date);
             })(),
           ];
-    return { city: q.city ?? null, station: q.station ?? null, stations: codes, date: q.date, period: q.period, standard: q.standard, items };
+    return {
+      city: q.city ?? null,
+      station: q.station ?? null,
+      stations: codes,
+      date: q.date,
+      period: q.period,
+      standard: q.standard,
+      exempt: { pollutants: common(() => undefined), default: exemptOf.some((e) => e.isDefault) },
+      items,
+    };
   }
 
   /** The real-time AQI of each station at its latest reported hour (for the map). */
@@ -144,7 +181,8 @@ export class AirAqi {
       .map((s) => {
         const cur = byStation.get(s.code)!;
         const time = `${new Date(cur.time + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-        return { station: s.code, name: s.name, nameEn: s.name_en, cityId: s.city_id, cityName: s.city_name, lat: s.lat, lon: s.lon, ...aqiView(realtimeAqi(cur.row, { time }), time) };
+        const opts = chinaOpts(time, standardFor(time), () => effectiveExempt(s).pollutants);
+        return { station: s.code, name: s.name, nameEn: s.name_en, cityId: s.city_id, cityName: s.city_name, lat: s.lat, lon: s.lon, ...aqiView(realtimeAqi(cur.row, opts), time) };
       })
       .sort((a, b) => a.station.localeCompare(b.station));
   }
@@ -179,7 +217,7 @@ export function airAqiRoutes(aqi: AirAqi) {
           tags: ['air'],
           summary: '空气质量指数（站点或城市，小时或日）/ AQI of a station or a city, hourly or daily',
           description:
-            'Hourly = the national platform\'s real-time AQI (1-hour values; PM against the 24-hour breakpoints); daily = 24-h means and the O3 daily maximum 8-h mean with GB 3095 validity rules. A city value is the mean of its stations\' concentrations, then IAQI. standard=auto picks HJ 633-2026 from 2026-03-01 00:00 Asia/Shanghai.',
+            'Hourly = the national platform\'s real-time AQI (1-hour values; PM against the 24-hour breakpoints); daily = 24-h means and the O3 daily maximum 8-h mean with GB 3095 validity rules. A city value is the mean of its stations\' concentrations, then IAQI. standard=auto picks HJ 633-2026 from 2026-03-01 00:00 Asia/Shanghai. HJ 633-2026 completeness: with a non-exempt pollutant missing the AQI is published only when > 100; exemptions are per station (POST /api/air/stations `exempt`, default PM10 when not known); for a city a pollutant is exempt only when exempt at every station.',
           querystring: z
             .object({
               city: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional(),
@@ -189,7 +227,24 @@ export function airAqiRoutes(aqi: AirAqi) {
               standard: z.enum(['auto', 'hj633-2012', 'hj633-2026', 'epa']).default('auto'),
             })
             .strict(),
-          response: { 200: z.object({ city: z.string().nullable(), station: z.string().nullable(), stations: z.array(z.string()), date: z.string(), period: z.string(), standard: z.string(), items: z.array(aqiItem) }), 400: problemSchema },
+          response: {
+            200: z.object({
+              city: z.string().nullable(),
+              station: z.string().nullable(),
+              stations: z.array(z.string()),
+              date: z.string(),
+              period: z.string(),
+              standard: z.string(),
+              exempt: z
+                .object({
+                  pollutants: z.array(z.string()).describe('exempt for the station (its own or the default), or for the city: exempt at every station ("/" flags add per hour)'),
+                  default: z.boolean().describe('true when the documented default (PM10) stands in for unknown exemptions of the station or of a city station'),
+                })
+                .describe('HJ 633-2026 exemptions used (none apply under HJ 633-2012)'),
+              items: z.array(aqiItem),
+            }),
+            400: problemSchema,
+          },
         },
       },
       async (req) => aqi.query(req.query),

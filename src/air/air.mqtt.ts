@@ -9,11 +9,15 @@
  * MQTT 5 and a large receive maximum the broker keeps thousands of messages in flight, so one commit
  * covers many messages. A kill -9 loses only unacknowledged messages, which the broker redelivers to the
  * restarted session; re-delivered observations are idempotent upserts.
+ *
+ * Audit: each committed batch writes one audit record (entity type air.observations, source mqtt) in the
+ * transaction of its upsert, under a system principal naming this client and the broker (mqttPrincipal).
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { parseRecord, type ObservationRow, type RowError } from './air.ingest.ts';
-import type { AirService } from './air.service.ts';
+import { mqttPrincipal, type AirService } from './air.service.ts';
+import type { Principal } from '../platform/auth.ts';
 
 export type MqttOptions = {
   url: string;
@@ -47,13 +51,18 @@ export class AirMqttSubscriber {
   /** Message ids committed before mqtt.js asked to acknowledge them (current connection). */
   private committed = new Set<number>();
   private stopped = false;
+  /** Who the audit records name: this subscriber (client id) and its broker. */
+  private readonly principal: Principal;
+  private batchSeq = 0;
   readonly stats: MqttStats = { connected: false, messages: 0, observations: 0, rejected: 0, commits: 0, lastError: null, lastRejection: null };
 
   constructor(
     private service: AirService,
     private opts: MqttOptions,
     private log: Pick<Logger, 'info' | 'warn' | 'error'>,
-  ) {}
+  ) {
+    this.principal = mqttPrincipal(opts.clientId, opts.url);
+  }
 
   /** Connects and subscribes; resolves at the first successful subscription (or rejects after `timeoutMs`). */
   start(timeoutMs = 10_000): Promise<void> {
@@ -187,6 +196,7 @@ export class AirMqttSubscriber {
     const codes = [...new Set(batch.flatMap((m) => (m.rows.length ? [m.rows[0]!.station] : [])))];
     const stations = await this.service.stationCities(codes);
     const rows: ObservationRow[] = [];
+    let stored = 0;
     for (const m of batch) {
       if (!m.rows.length) continue;
       const s = stations.get(m.rows[0]!.station);
@@ -198,9 +208,13 @@ export class AirMqttSubscriber {
         this.reject(m.topic, [{ index: null, line: null, field: 'city', value: m.city, reason: `station ${s.code} belongs to ${s.city_id ?? s.city_name}` }]);
         continue;
       }
+      stored++;
       for (const r of m.rows) rows.push(r);
     }
-    if (rows.length) await this.service.ingestTrusted(rows);
+    if (rows.length) {
+      const batchId = `mqtt:${this.opts.clientId}:${Date.now()}-${++this.batchSeq}`;
+      await this.service.ingestTrusted(rows, this.principal, { batchId, messages: stored, rejectedMessages: batch.length - stored });
+    }
     this.stats.commits++;
     this.stats.observations += rows.length;
     for (const m of batch) this.acknowledge(m);

@@ -25,6 +25,16 @@ const stationInput = z
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),
     type: z.enum(['national', 'provincial', 'city', 'background', 'other']).default('national'),
+    exempt: z
+      .array(z.enum(pollutants))
+      .max(pollutants.length)
+      .nullable()
+      .optional()
+      .describe(
+        'HJ 633-2026 exemptions of the station (pollutants not in its monitoring plan and not primary at light pollution or worse for three years): ' +
+          'a missing value of an exempt pollutant does not withhold an AQI ≤ 100. [] = none exempt; null = not known, the documented default (PM10) applies; ' +
+          'omitted = keep what is stored (null for a new station). Each pollutant at most once.',
+      ),
   })
   .strict()
   .meta({ id: 'AirStationInput' });
@@ -38,6 +48,9 @@ const location = z
     cityId: z.string().nullable(),
     cityName: z.string(),
     type: z.string(),
+    exempt: z.array(z.enum(pollutants)).nullable().describe('HJ 633-2026 exemptions as registered; null = not known'),
+    exemptDefault: z.boolean().describe('true when the station\'s exemptions are not known and the documented default applies'),
+    exemptApplied: z.array(z.enum(pollutants)).describe('exemptions the HJ 633-2026 AQI of this station uses (its own, or the default)'),
     coordinates: z.object({ latitude: z.number(), longitude: z.number() }),
     timezone: z.string(),
     sensors: z.array(sensor),
@@ -87,7 +100,8 @@ export function airRoutes(service: AirService, opts: AirRouteOptions) {
         schema: {
           tags,
           summary: '登记或更新监测站点 / register or update monitoring stations',
-          description: 'Admins, or editors whose scope covers the station city (city:<id>, dept:ecology). One audit record per request.',
+          description:
+            'Admins, or editors whose scope covers the station city (city:<id>, dept:ecology). One audit record per request. `exempt` sets the station\'s HJ 633-2026 exemptions (see AirStationInput).',
           security: [{ bearer: [] }],
           body: z.object({ stations: z.array(stationInput).min(1).max(5000) }).strict(),
           response: { 200: z.object({ created: z.number(), updated: z.number() }), ...errors },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Pollutant, Station } from './model.ts';
 import { detectO3HourColumn, parseCnemc, parsePrsa, type CnemcConcColumn } from './engine/aqi.parse.ts';
 import { dedupe, type ObservationRow, type ParsedBatch, type RowError } from './air.ingest.ts';
-import { toStation, type AirStore, type StationRow, type UpsertCounts } from './air.store.ts';
+import { effectiveExempt, stationExempt, toStation, type AirStore, type StationRow, type UpsertCounts } from './air.store.ts';
 
 export const TZ = 'Asia/Shanghai';
 /** The department that owns monitoring stations, for department-scoped tokens. */
@@ -24,6 +24,24 @@ export type IngestResult = UpsertCounts & {
 };
 
 const iso = (d: Date | number) => isoInZone(typeof d === 'number' ? d : d.getTime(), TZ);
+
+/**
+ * The system principal MQTT batches are audited under: no token, a person did not write; the label names the
+ * subscriber's client id and the broker (without credentials).
+ */
+export function mqttPrincipal(clientId: string, brokerUrl: string): Principal {
+  let broker = brokerUrl;
+  try {
+    const u = new URL(brokerUrl);
+    broker = `${u.protocol}//${u.host}`;
+  } catch {
+    broker = brokerUrl.replace(/\/\/[^@/]*@/, '//');
+  }
+  return { tokenId: 'system-mqtt', label: `MQTT client ${clientId} @ ${broker}`, role: 'editor', scope: { cityId: null, departmentId: null } };
+}
+
+/** Extra facts about an MQTT batch for its audit record. */
+export type MqttBatchInfo = { batchId: string; messages: number; rejectedMessages: number };
 
 /** Writes to monitoring data: admins, and editors whose scope covers the station's city (and the ecology department). */
 function assertStationWriter(p: Principal, cityId: string | null, code: string): void {
@@ -45,6 +63,12 @@ export class AirService {
     const seen = new Set<string>();
     const dup = stations.findIndex((s) => seen.size === seen.add(s.code).size);
     if (dup >= 0) throw new AppError('validation', 400, 'error.validation', {}, [{ field: `stations.${dup}.code`, message: { zh: `站点编码重复：${stations[dup]!.code}`, en: `duplicate station code ${stations[dup]!.code}` } }]);
+    const exemptDups = stations.flatMap((s, i) =>
+      (s.exempt ?? []).flatMap((p, j) =>
+        s.exempt!.indexOf(p) < j ? [{ field: `stations.${i}.exempt.${j}`, message: { zh: `豁免污染物重复：${p}`, en: `duplicate exempt pollutant ${p}` } }] : [],
+      ),
+    );
+    if (exemptDups.length) throw new AppError('validation', 400, 'error.validation', {}, exemptDups);
     const before = await this.store.stationsByCode(this.store.db, stations.map((s) => s.code));
     for (const s of stations) {
       assertStationWriter(who, s.cityId || null, s.code);
@@ -123,11 +147,45 @@ export class AirService {
     return { received: batch.received, accepted: rows.length, rejected: (batch.badRecords ?? batch.errors.length) + refused.size, ...counts, errors };
   }
 
-  /** MQTT path: stations already checked by the caller; no per-batch audit (the sensors, not a person, write). */
-  async ingestTrusted(rows: ObservationRow[]): Promise<UpsertCounts> {
+  /**
+   * MQTT path: stations already checked by the caller (the subscriber). One audit record per committed batch,
+   * in the transaction of the upsert, under the system principal of the subscriber (mqttPrincipal) — never
+   * one per message, so the hot path pays one small insert per commit.
+   */
+  async ingestTrusted(rows: ObservationRow[], who: Principal, info: MqttBatchInfo): Promise<UpsertCounts> {
     const d = dedupe(rows);
     if (!d.length) return { inserted: 0, updated: 0, unchanged: 0 };
-    return this.store.db.transaction().execute((tx) => this.store.upsertObservations(tx, d));
+    let minT = Infinity;
+    let maxT = -Infinity;
+    const stations = new Set<string>();
+    for (const r of d) {
+      if (r.time < minT) minT = r.time;
+      if (r.time > maxT) maxT = r.time;
+      stations.add(r.station);
+    }
+    return this.store.db.transaction().execute(async (tx) => {
+      const c = await this.store.upsertObservations(tx, d);
+      await appendAudit(tx, {
+        principal: who,
+        action: 'create',
+        entityType: 'air.observations',
+        entityId: `batch:${info.batchId}`,
+        before: null,
+        after: {
+          source: 'mqtt' satisfies IngestSource,
+          messages: info.messages,
+          rejectedMessages: info.rejectedMessages,
+          received: rows.length,
+          accepted: d.length,
+          ...c,
+          stations: [...stations].sort(),
+          from: iso(minT),
+          to: iso(maxT),
+        },
+        requestId: null,
+      });
+      return c;
+    });
   }
 
   async stationCities(codes: string[]): Promise<Map<string, StationRow>> {
@@ -151,6 +209,7 @@ export class AirService {
   private locationView(r: StationRow, latest: { pollutant: string; period: string; time: Date }[]) {
     const sensors = latest.map((l) => ({ id: `${r.code}:${l.pollutant}:${l.period}`, parameter: { name: l.pollutant, units: l.pollutant === 'co' ? 'mg/m³' : 'µg/m³' }, period: l.period, datetimeLast: iso(l.time) }));
     const last = latest.reduce<Date | null>((m, l) => (!m || l.time > m ? l.time : m), null);
+    const applied = effectiveExempt(r);
     return {
       code: r.code,
       name: r.name,
@@ -158,6 +217,9 @@ export class AirService {
       cityId: r.city_id,
       cityName: r.city_name,
       type: r.type,
+      exempt: stationExempt(r),
+      exemptDefault: applied.isDefault,
+      exemptApplied: applied.pollutants,
       coordinates: { latitude: r.lat, longitude: r.lon },
       timezone: TZ,
       sensors,

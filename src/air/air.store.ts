@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { PlatformTables } from '../platform/db.ts';
-import type { Station } from './model.ts';
+import { pollutants, type Pollutant, type Station } from './model.ts';
+import { DEFAULT_EXEMPT } from './engine/aqi.engine.ts';
 import type { ObservationRow } from './air.ingest.ts';
 
 export type AirTables = PlatformTables & {
@@ -13,6 +14,8 @@ export type AirTables = PlatformTables & {
     lat: number;
     lon: number;
     type: string;
+    /** jsonb array of pollutant ids; null = not known (DEFAULT_EXEMPT applies). Written as JSON text. */
+    exempt: ColumnType<unknown, string | null, string | null>;
     updated_at: Date;
   };
   air_observation: {
@@ -29,38 +32,80 @@ export type AirTables = PlatformTables & {
 export type AirDb = Kysely<AirTables>;
 type Tx = Transaction<AirTables> | AirDb;
 
-export type StationRow = AirTables['air_station'];
+export type StationRow = Selectable<AirTables['air_station']>;
 export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
 
 /** Rows per upsert statement: big enough to amortise the round trip, small enough for PGlite's memory. */
 const CHUNK = 20_000;
 
+/**
+ * The stored exemptions of a station: null when not known (the default applies). jsonb comes back parsed from
+ * both drivers; a string is parsed too, and anything that is not a list of pollutant ids reads as not known.
+ */
+export function stationExempt(r: { exempt: unknown }): Pollutant[] | null {
+  let v = r.exempt;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  if (!Array.isArray(v)) return null;
+  return pollutants.filter((p) => v.includes(p));
+}
+
+/** The exemptions HJ 633-2026 AQI uses for a station: its own, or DEFAULT_EXEMPT when they are not known. */
+export function effectiveExempt(r: { exempt: unknown }): { pollutants: Pollutant[]; isDefault: boolean } {
+  const own = stationExempt(r);
+  return own ? { pollutants: own, isDefault: false } : { pollutants: [...DEFAULT_EXEMPT], isDefault: true };
+}
+
 export function toStation(r: Omit<StationRow, 'updated_at'>): Station {
-  return { code: r.code, name: r.name, nameEn: r.name_en, cityId: r.city_id ?? '', cityName: r.city_name, lat: r.lat, lon: r.lon, type: r.type as Station['type'] };
+  return { code: r.code, name: r.name, nameEn: r.name_en, cityId: r.city_id ?? '', cityName: r.city_name, lat: r.lat, lon: r.lon, type: r.type as Station['type'], exempt: stationExempt(r) };
 }
 
 export class AirStore {
   constructor(readonly db: AirDb) {}
 
+  /**
+   * Inserts or updates stations. `exempt` given (a list or null) is stored; absent, a new station gets null
+   * (not known) and an existing one keeps its stored exemptions.
+   */
   async upsertStations(tx: Tx, stations: Station[]): Promise<void> {
-    for (let i = 0; i < stations.length; i += 1000) {
-      const rows = stations.slice(i, i + 1000).map((s) => ({ code: s.code, name: s.name, name_en: s.nameEn, city_id: s.cityId || null, city_name: s.cityName, lat: s.lat, lon: s.lon, type: s.type, updated_at: new Date() }));
-      await tx
-        .insertInto('air_station')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('code').doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            name_en: eb.ref('excluded.name_en'),
-            city_id: eb.ref('excluded.city_id'),
-            city_name: eb.ref('excluded.city_name'),
-            lat: eb.ref('excluded.lat'),
-            lon: eb.ref('excluded.lon'),
-            type: eb.ref('excluded.type'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
+    for (const withExempt of [true, false]) {
+      const group = stations.filter((s) => (s.exempt !== undefined) === withExempt);
+      for (let i = 0; i < group.length; i += 1000) {
+        const rows = group.slice(i, i + 1000).map((s) => ({
+          code: s.code,
+          name: s.name,
+          name_en: s.nameEn,
+          city_id: s.cityId || null,
+          city_name: s.cityName,
+          lat: s.lat,
+          lon: s.lon,
+          type: s.type,
+          exempt: s.exempt ? JSON.stringify(pollutants.filter((p) => s.exempt!.includes(p))) : null,
+          updated_at: new Date(),
+        }));
+        await tx
+          .insertInto('air_station')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.column('code').doUpdateSet((eb) => ({
+              name: eb.ref('excluded.name'),
+              name_en: eb.ref('excluded.name_en'),
+              city_id: eb.ref('excluded.city_id'),
+              city_name: eb.ref('excluded.city_name'),
+              lat: eb.ref('excluded.lat'),
+              lon: eb.ref('excluded.lon'),
+              type: eb.ref('excluded.type'),
+              ...(withExempt ? { exempt: eb.ref('excluded.exempt') } : {}),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
     }
   }
 

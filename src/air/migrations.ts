@@ -40,4 +40,18 @@ const m0300: Migration = {
   },
 };
 
-export const airMigrations = { '0300_air': m0300 };
+/**
+ * Per-station HJ 633-2026 exemptions (model.ts Station.exempt): a JSON array of pollutant ids; NULL = not
+ * known, the documented default (DEFAULT_EXEMPT) applies; [] = none exempt. Named after 0310_air_linkage:
+ * Kysely refuses a new migration that sorts before one a database has already run.
+ */
+const m0320: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('air_station').addColumn('exempt', 'jsonb').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.alterTable('air_station').dropColumn('exempt').execute();
+  },
+};
+
+export const airMigrations = { '0300_air': m0300, '0320_air_station_exempt': m0320 };

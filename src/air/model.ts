@@ -25,6 +25,14 @@ export type Station = {
   lat: number;
   lon: number;
   type: 'national' | 'provincial' | 'city' | 'background' | 'other';
+  /**
+   * HJ 633-2026 exemptions of the station: pollutants whose missing (NA) hourly value does not withhold an AQI
+   * ≤ 100 (not in the station's monitoring plan and not primary at light pollution or worse for three years —
+   * station history, so it is per-station data). null = not known: the documented default DEFAULT_EXEMPT
+   * (engine/aqi.engine.ts, ['pm10'], measured in docs/aqi-match-report.md) applies; [] = none exempt.
+   * Absent (undefined) in an upsert = keep what is stored (null for a new station).
+   */
+  exempt?: Pollutant[] | null;
 };
 
 export type Observation = {

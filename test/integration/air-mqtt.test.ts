@@ -82,5 +82,56 @@ describe(`air: MQTT ingestion through Mosquitto (${testDb})`, () => {
     for (let i = 0; i < n; i++) assert.ok(got.has(i), `value ${i} stored`);
     const status = (await (await env.app.inject({ url: '/api/air/ingest/mqtt' })).json()) as Record<string, unknown>;
     assert.equal(status.enabled, false, 'the test app has no subscriber of its own');
+
+    // Every committed batch is audited once, under the subscriber's system principal: the inserted counts
+    // add up to what is stored, and every committed row appears in exactly one audit record.
+    const audit = await mqttAudit();
+    assert.ok(audit.length >= 1 && audit.length <= sub.stats.commits, `${audit.length} audit rows, ${sub.stats.commits} commits`);
+    const sum = (k: string) => audit.reduce((a, r) => a + Number(r.after[k]), 0);
+    assert.equal(sum('inserted'), await stored());
+    assert.equal(sum('received'), sub.stats.observations);
+    assert.equal(sum('accepted'), sum('inserted') + sum('updated') + sum('unchanged'));
+    for (const r of audit) {
+      assert.equal(r.after.source, 'mqtt');
+      assert.equal(r.action, 'create');
+      assert.match(r.actor_label, new RegExp(`xt-test-sub-${run}`), 'the principal names the MQTT client');
+      assert.ok(r.actor_label.includes(new URL(brokerUrl).host), 'and the broker');
+      assert.ok(r.after.stations.every((s: string) => s === 'T001A' || s === 'T002A'));
+      assert.ok(r.after.from <= r.after.to);
+    }
   });
+
+  it('audits each committed batch: accepted counts of the audit rows sum to the observations stored', async () => {
+    const before = await mqttAudit();
+    const lastId = before.reduce((m, r) => Math.max(m, r.id), 0);
+    const count = () => env.platform.air.store.countObservations('T001A');
+    const start = await count();
+    const k = 600;
+    const base = Date.parse('2028-01-01T01:00:00+08:00');
+    await Promise.all(
+      Array.from({ length: k }, (_, i) =>
+        pub.publishAsync(`${prefix}/shijiazhuang/T001A`, JSON.stringify({ time: new Date(base + i * 3_600_000).toISOString(), pollutant: 'no2', value: i % 90 }), { qos: 1 }),
+      ),
+    );
+    await waitFor(`${k} more observations`, async () => (await count()) >= start + k);
+    await new Promise((r) => setTimeout(r, 300));
+    const added = (await mqttAudit()).filter((r) => r.id > lastId);
+    assert.ok(added.length >= 1);
+    assert.equal(
+      added.reduce((a, r) => a + Number(r.after.accepted), 0),
+      (await count()) - start,
+    );
+    assert.equal((await count()) - start, k);
+  });
+
+  async function mqttAudit(): Promise<{ id: number; action: string; actor_label: string; after: Record<string, any> }[]> {
+    const rows = await env.platform.handle.db
+      .selectFrom('audit_log')
+      .select(['id', 'action', 'actor_label', 'after'])
+      .where('entity_type', '=', 'air.observations')
+      .where('actor_token_id', '=', 'system-mqtt')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: Number(r.id), action: r.action, actor_label: r.actor_label ?? '', after: (typeof r.after === 'string' ? JSON.parse(r.after) : r.after) as Record<string, any> }));
+  }
 });
