@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../http/problem.ts';
-import { AppError } from '../platform/errors.ts';
 import { periods, pollutants } from './model.ts';
-import { parseCsvBatch, parseJsonBatch, STATION_CODE, TooManyRows } from './air.ingest.ts';
+import { parseCsvBatch, parseJsonBatch, STATION_CODE } from './air.ingest.ts';
+import { parseBatchBody, rowErrorSchema, sendBatchResult } from './batch.http.ts';
 import type { AirService } from './air.service.ts';
 import type { AirMqttSubscriber } from './air.mqtt.ts';
 
@@ -74,7 +74,7 @@ const measurement = z
       .nullable(),
   })
   .meta({ id: 'AirMeasurement' });
-const rowError = z.object({ index: z.number().nullable(), line: z.number().nullable(), field: z.string(), value: z.string().nullable(), reason: z.string() });
+const rowError = rowErrorSchema;
 const ingestResult = z
   .object({
     received: z.number().describe('rows in the body'),
@@ -87,7 +87,6 @@ const ingestResult = z
     errorCount: z.number(),
   })
   .meta({ id: 'AirIngestResult' });
-const MAX_ERRORS = 1000;
 
 export function airRoutes(service: AirService, opts: AirRouteOptions) {
   return (app: FastifyInstance) => {
@@ -131,20 +130,8 @@ export function airRoutes(service: AirService, opts: AirRouteOptions) {
         },
       },
       async (req, reply) => {
-        const ct = String(req.headers['content-type'] ?? '');
-        let parsed;
-        try {
-          if (typeof req.body === 'string') parsed = parseCsvBatch(req.body, opts.maxRows);
-          else if (ct.includes('json')) parsed = parseJsonBatch(req.body, opts.maxRows);
-          else parsed = { bodyError: 'send application/json or text/csv' };
-        } catch (e) {
-          if (e instanceof TooManyRows) throw new AppError('too_many_rows', 413, 'error.validation', {}, [{ field: '(body)', message: { zh: `每次最多 ${e.limit} 行，收到 ${e.count} 行`, en: `at most ${e.limit} rows per request, got ${e.count}` } }]);
-          throw e;
-        }
-        if ('bodyError' in parsed) throw new AppError('validation', 400, 'error.validation', {}, [{ field: '(body)', message: parsed.bodyError }]);
-        const out = await service.ingest(req.principal, parsed, typeof req.body === 'string' ? 'http-csv' : 'http-json', String(req.id));
-        const body = { ...out, errors: out.errors.slice(0, MAX_ERRORS), errorCount: out.errors.length };
-        return reply.code(out.accepted === 0 && out.errors.length > 0 ? 422 : 200).send(body);
+        const { parsed, format } = parseBatchBody(req, { csv: (t) => parseCsvBatch(t, opts.maxRows), json: (b) => parseJsonBatch(b, opts.maxRows) });
+        return sendBatchResult(reply, await service.ingest(req.principal, parsed, format === 'csv' ? 'http-csv' : 'http-json', String(req.id)));
       },
     );
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../../http/problem.ts';
 import { AppError } from '../../platform/errors.ts';
-import { TooManyRows } from '../air.ingest.ts';
+import { parseBatchBody, rowErrorSchema, sendBatchResult } from '../batch.http.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import { evaluateCityWarning } from '../warnings/evaluate.ts';
 import { ruleSetFor, type WarningRules } from '../warnings/rules.ts';
@@ -17,9 +17,8 @@ const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404
 const cityId = z.string().regex(/^[a-z0-9_-]{1,40}$/).describe('platform city id, e.g. shijiazhuang');
 const date = z.iso.date();
 const instant = z.iso.datetime({ offset: true });
-const MAX_ERRORS = 1000;
 
-const rowError = z.object({ index: z.number().nullable(), line: z.number().nullable(), field: z.string(), value: z.string().nullable(), reason: z.string() });
+const rowError = rowErrorSchema;
 const submitResult = z
   .object({
     received: z.number(),
@@ -89,20 +88,8 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
         },
       },
       async (req, reply) => {
-        const ct = String(req.headers['content-type'] ?? '');
-        let parsed;
-        try {
-          if (typeof req.body === 'string') parsed = parseForecastCsv(req.body, opts.maxRows);
-          else if (ct.includes('json')) parsed = parseForecastJson(req.body, opts.maxRows);
-          else parsed = { bodyError: 'send application/json or text/csv' };
-        } catch (e) {
-          if (e instanceof TooManyRows) throw new AppError('too_many_rows', 413, 'error.validation', {}, [{ field: '(body)', message: { zh: `每次最多 ${e.limit} 行，收到 ${e.count} 行`, en: `at most ${e.limit} rows per request, got ${e.count}` } }]);
-          throw e;
-        }
-        if ('bodyError' in parsed) throw new AppError('validation', 400, 'error.validation', {}, [{ field: '(body)', message: parsed.bodyError }]);
-        const out = await service.submit(req.principal, parsed, typeof req.body === 'string' ? 'csv' : 'json', String(req.id));
-        const body = { ...out, errors: out.errors.slice(0, MAX_ERRORS), errorCount: out.errors.length };
-        return reply.code(out.accepted === 0 && out.errors.length > 0 ? 422 : 200).send(body);
+        const { parsed, format } = parseBatchBody(req, { csv: (t) => parseForecastCsv(t, opts.maxRows), json: (b) => parseForecastJson(b, opts.maxRows) });
+        return sendBatchResult(reply, await service.submit(req.principal, parsed, format, String(req.id)));
       },
     );
 
