@@ -119,6 +119,7 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
       async (req) => {
         const q = req.query;
         if (q.from && q.to && q.to < q.from) throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'to', in: 'query', message: { zh: 'to 不能早于 from', en: 'to must not be before from' } }]);
+        await service.assertCity(q.city);
         const [items, b] = await Promise.all([
           service.list({ city: q.city, from: q.from, to: q.to, source: q.source, asOf: q.asOf, history: q.history === 'true' }),
           q.baseline === 'true' ? service.baseline(q.city, q.asOf) : Promise.resolve(null),

@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth.ts';
 import { assertInScope, requireRole } from '../../platform/auth.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { isoInZone } from '../../platform/time.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { RowError } from '../air.ingest.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import type { Pollutant } from '../model.ts';
@@ -133,6 +134,12 @@ export class ForecastService {
   }
 
   /** Stored forecasts of a city issued at or before `asOf` (default now): the latest issue per source and date, or every issue. */
+  /** 400 naming `city` when the city is not one of the platform's (GET /api/geo/cities). */
+  async assertCity(city: string): Promise<void> {
+    if (!(await this.store.knownCities([city])).has(city))
+      throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'city', in: 'query', message: { zh: `未知的城市：${city}`, en: `unknown city: ${city}` } }]);
+  }
+
   async list(q: { city: string; from?: string | undefined; to?: string | undefined; source?: string | undefined; asOf?: string | undefined; history?: boolean | undefined; limit?: number | undefined }): Promise<ForecastView[]> {
     const asOf = q.asOf ? new Date(q.asOf) : this.now();
     const today = shanghaiDate(asOf.getTime());
@@ -157,7 +164,9 @@ export class ForecastService {
       try {
         const r = await this.aqi.query({ city, date: d, period: 'day', standard: 'auto' });
         a = r.items[0]?.aqi ?? null;
-      } catch {
+      } catch (e) {
+        // The AQI query refuses a city without stations (400 naming `city`); anything else is a real failure.
+        if (!(e instanceof AppError && e.status === 400)) throw e;
         return { available: false, source: BASELINE_SOURCE, reason: { zh: `城市 ${city} 没有监测站点`, en: `city ${city} has no monitoring station` } };
       }
       if (a === null) continue;
