@@ -1,22 +1,10 @@
 // The dashboard as a user meets it: a real `xietong serve` on a fresh embedded database, tokens made with
 // the CLI beforehand, Debian's Chromium clicking through overview → language → sign-in → edit a key project
 // → a rejected edit → the audit log. Screenshots land in test-artifacts/browser/ for a human to look at.
-import { after, before, describe, it } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  artifactsDir,
-  createTokenViaCli,
-  expectAttribute,
-  expectText,
-  isLocalUrl,
-  settle,
-  startServerProcess,
-  tempDataDir,
-  visibleErrors,
-  type ServerProcess, openRecordedPage, userJourney } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { type ServerProcess, browserJourney, createTokenViaCli, expectAttribute, expectText } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -26,43 +14,28 @@ const EDITOR_LABEL = '浏览器测试编辑';
 const MILESTONE = { zh: '主体工程开工（浏览器测试）', en: 'Main works start (browser test)', planned: '2027-06-30' };
 
 describe('dashboard in Chromium against a real server', () => {
-  let tmp: ReturnType<typeof tempDataDir> | undefined;
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page;
   let editor: { token: string; id: string };
   let admin: { token: string; id: string };
 
-  const requests: string[] = [];
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
   let versionAfterEdit = -1;
   let milestonesAfterEdit = -1;
 
-  const { step, shot, settled, api } = userJourney({ name: 'dashboard', stepTimeoutMs: 25000, page: () => page, server: () => server, rec: { pageErrors, consoleErrors } });
-
-  before(
-    async () => {
-      fs.mkdirSync(artifactsDir, { recursive: true });
-      for (const f of fs.readdirSync(artifactsDir)) if (f.startsWith('failure-')) fs.rmSync(path.join(artifactsDir, f));
-      tmp = tempDataDir();
-      const env = { XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' };
-      // The embedded database admits one process at a time: make the tokens before the server holds it.
+  const journey = browserJourney({
+    name: 'dashboard',
+    stepTimeoutMs: 25000,
+    setupTimeoutMs: 55_000,
+    serverStartMs: 30_000,
+    // The embedded database admits one process at a time: make the tokens before the server holds it.
+    prepare: async (env) => {
       editor = await createTokenViaCli(env, ['--role', 'editor', '--scope', 'city:shijiazhuang/dept:transport', '--label', EDITOR_LABEL]);
       admin = await createTokenViaCli(env, ['--role', 'admin', '--label', 'browser admin']);
-      server = await startServerProcess(env, 30_000);
-
-      ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
     },
-    { timeout: 55_000 },
-  );
-
-  after(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    tmp?.remove();
+  });
+  const { step, shot, settled, api } = journey;
+  let page: Page;
+  let server: ServerProcess;
+  before(() => {
+    ({ page, server } = journey.opened());
   });
 
   step('opens in Chinese with the region map centred on Shijiazhuang', async () => {
@@ -241,11 +214,5 @@ describe('dashboard in Chromium against a real server', () => {
     await shot('05-api-docs.png');
   });
 
-  // Not gated on the steps above: whatever the page did load must have come from this machine.
-  it('loaded nothing from outside this machine and threw no script errors', () => {
-    assert.ok(requests.length > 0, 'the browser made requests');
-    const outside = requests.filter((u) => !isLocalUrl(u));
-    assert.deepEqual(outside, [], 'requests to other hosts');
-    assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
-  });
+  journey.checkNothingForeign({ consoleErrors: false });
 });

@@ -2,20 +2,10 @@
 // embedded database (the first start loads the bundled air data: the national snapshots and Beijing's 12
 // stations during the December 2016 heavy-pollution episode), Debian's Chromium opening /ecology. What the page
 // shows is checked against the API for the same query. Screenshots land in test-artifacts/browser/.
-import { after, before, describe } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  artifactsDir,
-  expectText,
-  isLocalUrl,
-  startServerProcess,
-  tempDataDir,
-  type ServerProcess,
-  openRecordedPage,
-  userJourney, waitUntil } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { type ServerProcess, browserJourney, expectText } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -23,39 +13,26 @@ const CITY = 'beijing';
 const DATE = '2016-12-20';
 
 describe('ecology page (air quality) in Chromium against a real server', () => {
-  let tmp: ReturnType<typeof tempDataDir> | undefined;
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page;
 
-  const requests: string[] = [];
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
-
-  const { step, shot, settled, api } = userJourney({ name: 'ecology', stepTimeoutMs: 40000, page: () => page, server: () => server, rec: { pageErrors, consoleErrors } });
-
-  before(
-    async () => {
-      fs.mkdirSync(artifactsDir, { recursive: true });
-      for (const f of fs.readdirSync(artifactsDir)) if (f.startsWith('failure-ecology-')) fs.rmSync(path.join(artifactsDir, f));
-      tmp = tempDataDir();
-      server = await startServerProcess({ XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' }, 60_000);
-      // The bundled air data are loaded on first start: wait until Beijing's episode day is there.
-      await waitUntil('the bundled air data loaded', async () => {
+  const journey = browserJourney({
+    name: 'ecology',
+    stepTimeoutMs: 40000,
+    setupTimeoutMs: 130_000,
+    serverStartMs: 60_000,
+    // The bundled air data are loaded on first start: wait until Beijing's episode day is there.
+    ready: {
+      what: 'the bundled air data loaded',
+      check: async (api) => {
         const r = await api(`/api/air/aqi?city=${CITY}&date=${DATE}&period=hour`);
         return r.status === 200 && (r.body.items as Json[]).some((p) => typeof p.aqi === 'number');
-      }, server);
-      ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
+      },
     },
-    { timeout: 130_000 },
-  );
-
-  after(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    tmp?.remove();
+  });
+  const { step, shot, settled, api } = journey;
+  let page: Page;
+  let server: ServerProcess;
+  before(() => {
+    ({ page, server } = journey.opened());
   });
 
   step('the ecology page shows the stations on the map, coloured by AQI level', async () => {
@@ -144,10 +121,5 @@ describe('ecology page (air quality) in Chromium against a real server', () => {
     await shot('20-ecology-zh.png');
   });
 
-  step('all requests stayed on this machine and nothing failed', async () => {
-    const foreign = requests.filter((u) => !isLocalUrl(u));
-    assert.deepEqual(foreign, [], 'no third-party requests');
-    assert.deepEqual(pageErrors, [], 'no page errors');
-    assert.deepEqual(consoleErrors, [], 'no console errors');
-  });
+  journey.checkNothingForeign({ consoleErrors: true });
 });

@@ -3,21 +3,10 @@
 // searching Shijiazhuang → Beijing West in Chinese (characters, then pinyin initials) and in English. What the
 // page shows is checked against GET /api/transit/plan for the same query, fetched here. Screenshots land in
 // test-artifacts/browser/ for a human to look at.
-import { after, before, describe, it } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import {
-  artifactsDir,
-  expectAttribute,
-  expectText,
-  isLocalUrl,
-  settle,
-  startServerProcess,
-  tempDataDir,
-  visibleErrors,
-  type ServerProcess, openRecordedPage, userJourney, waitUntil } from '../support/browser.ts';
+import type { Page, Request } from 'playwright-core';
+import { type ServerProcess, browserJourney, expectAttribute, expectText } from '../support/browser.ts';
 
 type Json = Record<string, any>;
 
@@ -27,19 +16,30 @@ const NOTICE_ZH = '示意时刻表，依据公开报道的运行时间编制';
 const NOTICE_EN = /illustrative schedule built from published travel times/i;
 
 describe('journey planner in Chromium against a real server', () => {
-  let tmp: ReturnType<typeof tempDataDir> | undefined;
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page;
 
-  const requests: string[] = [];
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
   /** The itineraries of the first (Chinese) search, to compare the later ones with. */
   let firstSearch: Json[] = [];
 
-  const { step, shot, settled, api } = userJourney({ name: 'planner', stepTimeoutMs: 40000, page: () => page, server: () => server, rec: { pageErrors, consoleErrors } });
+  const journey = browserJourney({
+    name: 'planner',
+    stepTimeoutMs: 40000,
+    setupTimeoutMs: 130_000,
+    serverStartMs: 60_000,
+    // The bundled feeds are imported on first start: wait until the station search knows Beijing West.
+    ready: {
+      what: 'the bundled network searchable',
+      check: async (api) => {
+        const r = await api('/api/transit/stops?q=bjx&limit=10');
+        return r.status === 200 && (r.body.items as Json[]).some((s) => s.name === '北京西');
+      },
+    },
+  });
+  const { step, shot, settled, api } = journey;
+  let page: Page;
+  let server: ServerProcess;
+  before(() => {
+    ({ page, server } = journey.opened());
+  });
 
   /** Types into a station field key by key (as a person does: the suggestions are debounced). */
   const typeStation = async (testId: string, text: string) => {
@@ -123,30 +123,6 @@ describe('journey planner in Chromium against a real server', () => {
     const box = await map.locator('svg').boundingBox();
     assert.ok(box && box.width > 250 && box.height > 180, `map drawn at a usable size, got ${JSON.stringify(box)}`);
   };
-
-  before(
-    async () => {
-      fs.mkdirSync(artifactsDir, { recursive: true });
-      for (const f of fs.readdirSync(artifactsDir)) if (f.startsWith('failure-planner-')) fs.rmSync(path.join(artifactsDir, f));
-      tmp = tempDataDir();
-      server = await startServerProcess({ XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' }, 60_000);
-      // The bundled feeds are imported on first start: wait until the station search knows Beijing West.
-      await waitUntil('the bundled network searchable', async () => {
-        const r = await api('/api/transit/stops?q=bjx&limit=10');
-        return r.status === 200 && (r.body.items as Json[]).some((s) => s.name === '北京西');
-      }, server);
-
-      ({ browser, context, page } = await openRecordedPage({ requests, pageErrors, consoleErrors }));
-    },
-    { timeout: 130_000 },
-  );
-
-  after(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    tmp?.remove();
-  });
 
   step('the transport page is the journey planner, with today and now as defaults', async () => {
     await page.goto(`${server!.url}/`);
@@ -277,11 +253,5 @@ describe('journey planner in Chromium against a real server', () => {
     assert.deepEqual(expected.body.itineraries, [], 'the API finds none either');
   });
 
-  // Not gated on the steps above: whatever the page did load must have come from this machine.
-  it('loaded nothing from outside this machine and threw no script errors', () => {
-    assert.ok(requests.length > 0, 'the browser made requests');
-    const outside = requests.filter((u) => !isLocalUrl(u));
-    assert.deepEqual(outside, [], 'requests to other hosts');
-    assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
-  });
+  journey.checkNothingForeign({ consoleErrors: false });
 });

@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import type { ServerProcess } from './processes.ts';
+import { startServerProcess, type ServerProcess } from './processes.ts';
 import { projectRoot } from './harness.ts';
 
 export const chromiumPath = process.env.XIETONG_CHROMIUM ?? '/usr/bin/chromium';
@@ -190,4 +190,70 @@ export async function waitUntil(what: string, ready: () => Promise<boolean>, ser
     if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs / 1000} s\n${server.output()}`);
     await new Promise((res) => setTimeout(res, 250));
   }
+}
+
+type Api = ReturnType<typeof userJourney>['api'];
+
+/**
+ * One browser suite: registers the hooks that start a real `xietong serve` on a fresh embedded database
+ * (after `prepare`, which may use the CLI while no server holds the database), wait until `ready` holds,
+ * open a recorded Chinese-locale page, and tear everything down; plus the user-journey steps and the final
+ * check that nothing was loaded from outside this machine. Call it inside `describe`; the page and server
+ * are there from the suite's first `before` on (`opened()`).
+ */
+export function browserJourney(o: {
+  name: string;
+  stepTimeoutMs: number;
+  /** Bound for the whole set-up: server start, `ready`, browser launch. */
+  setupTimeoutMs: number;
+  serverStartMs: number;
+  prepare?: (env: Record<string, string>) => Promise<void>;
+  ready?: { what: string; check: (api: Api) => Promise<boolean> };
+}) {
+  const rec = { requests: [] as string[], pageErrors: [] as string[], consoleErrors: [] as string[] };
+  let tmp: ReturnType<typeof tempDataDir> | undefined;
+  let server: ServerProcess | undefined;
+  let opened: { browser: Browser; context: BrowserContext; page: Page } | undefined;
+  const journey = userJourney({ name: o.name, stepTimeoutMs: o.stepTimeoutMs, page: () => opened?.page, server: () => server, rec });
+  before(
+    async () => {
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      for (const f of fs.readdirSync(artifactsDir)) if (f.startsWith(`failure-${o.name}-`)) fs.rmSync(path.join(artifactsDir, f));
+      tmp = tempDataDir();
+      const env = { XIETONG_DATA_DIR: tmp.dataDir, LOG_LEVEL: 'warn' };
+      await o.prepare?.(env);
+      server = await startServerProcess(env, o.serverStartMs);
+      const ready = o.ready;
+      if (ready) await waitUntil(ready.what, () => ready.check(journey.api), server);
+      opened = await openRecordedPage(rec);
+    },
+    { timeout: o.setupTimeoutMs },
+  );
+  after(async () => {
+    await opened?.context.close().catch(() => {});
+    await opened?.browser.close().catch(() => {});
+    await server?.stop();
+    tmp?.remove();
+  });
+  return {
+    ...journey,
+    rec,
+    /** The page, context and server, once the set-up has run. */
+    opened: () => {
+      if (!opened || !server) throw new Error(`${o.name}: the browser suite's set-up has not run`);
+      return { ...opened, server };
+    },
+    /**
+     * Not gated on the steps: whatever the page did load must have come from this machine, and no script error
+     * was thrown (console errors too, unless the journey provokes refused requests on purpose).
+     */
+    checkNothingForeign(opts: { consoleErrors: boolean }) {
+      it('loaded nothing from outside this machine and threw no script errors', () => {
+        assert.ok(rec.requests.length > 0, 'the browser made requests');
+        assert.deepEqual(rec.requests.filter((u) => !isLocalUrl(u)), [], 'requests to other hosts');
+        assert.deepEqual(rec.pageErrors, [], 'uncaught errors in the page');
+        if (opts.consoleErrors) assert.deepEqual(rec.consoleErrors, [], 'console errors');
+      });
+    },
+  };
 }
