@@ -176,15 +176,24 @@ export function parseJsonBatch(body: unknown, maxRows: number): ParsedBatch | { 
  * station,time and pollutant columns (pm25,pm10,so2,no2,co,o3; PM2.5 style names accepted). NA = missing,
  * "/" = not monitored.
  */
-export function parseCsvBatch(text: string, maxRows: number): ParsedBatch | { bodyError: string } {
-  let records: { record: string[]; info: { lines: number } }[];
+export type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** Reads a CSV body with a header line: the trimmed header and every record with its line (BOM, quotes, CRLF). */
+export function readCsvBody(text: string): { header: string[]; records: CsvRecord[] } | { bodyError: string } {
+  let records: CsvRecord[];
   try {
     records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as never;
   } catch (e) {
     return { bodyError: `not valid CSV: ${(e as Error).message}` };
   }
   if (records.length === 0) return { bodyError: 'the CSV body is empty: a header line is required' };
-  const header = records[0]!.record.map((h) => h.trim());
+  return { header: records[0]!.record.map((h) => h.trim()), records };
+}
+
+export function parseCsvBatch(text: string, maxRows: number): ParsedBatch | { bodyError: string } {
+  const csv = readCsvBody(text);
+  if ('bodyError' in csv) return csv;
+  const { header, records } = csv;
   const low = header.map((h) => h.toLowerCase());
   for (const need of ['station', 'time']) if (!low.includes(need)) return { bodyError: `the CSV header has no "${need}" column` };
   const long = low.includes('pollutant');

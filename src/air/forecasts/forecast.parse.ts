@@ -3,9 +3,8 @@
  * Every bad row is reported with its position (array index or CSV line), the field and the reason;
  * good rows are kept.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
 import { pollutants, type Pollutant } from '../model.ts';
-import { normalizePollutant, TooManyRows, type RowError } from '../air.ingest.ts';
+import { normalizePollutant, readCsvBody, TooManyRows, type RowError } from '../air.ingest.ts';
 
 /** One validated forecast: a source's forecast, issued at an instant, of a city's daily AQI on a date. */
 export type ForecastRow = {
@@ -137,14 +136,9 @@ const CSV_COLUMNS: Record<string, string> = { city: 'city', city_id: 'city', cit
 
 /** CSV body with a header: city,source,issued_at,date,aqi[,aqi_low,aqi_high,primary] (primary: pm25;pm10). */
 export function parseForecastCsv(text: string, maxRows: number): ParsedForecasts | { bodyError: string } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as never;
-  } catch (e) {
-    return { bodyError: `not valid CSV: ${(e as Error).message}` };
-  }
-  if (records.length === 0) return { bodyError: 'the CSV body is empty: a header line is required' };
-  const header = records[0]!.record.map((h) => h.trim());
+  const csv = readCsvBody(text);
+  if ('bodyError' in csv) return csv;
+  const { header, records } = csv;
   const keys: string[] = [];
   for (const h of header) {
     const k = CSV_COLUMNS[h.toLowerCase()];
