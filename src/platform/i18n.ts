@@ -43,8 +43,6 @@ const messages = {
   'entity.notification': { zh: '预警通知', en: 'warning notification' },
   'entity.acknowledgement': { zh: '通知确认', en: 'acknowledgement' },
   'entity.webhook': { zh: 'Webhook 订阅', en: 'webhook' },
-  'entity.forecast': { zh: '空气质量预报', en: 'air-quality forecast' },
-  'entity.ruleSet': { zh: '预警规则集', en: 'warning rule set' },
   'scope.city': { zh: '城市', en: 'city' },
   'scope.department': { zh: '部门', en: 'department' },
   'scope.all': { zh: '全部', en: 'everything' },
