@@ -173,6 +173,24 @@ describe(`air: daily AQI forecasts and the warnings that use them (${testDb})`, 
     );
   });
 
+  it('evaluates every city with stations at once, each exactly as the single-city evaluation', async () => {
+    const at = enc('2016-12-21T00:00:00+08:00');
+    const region = await get(`/api/air/warnings/evaluate/region?ruleSet=hebei-2024&at=${at}`);
+    assert.equal(region.status, 200, JSON.stringify(region.body));
+    const cities = region.body.cities as Json[];
+    const withStations = new Set(((await get('/api/air/locations?limit=1000')).body.results as Json[]).map((l) => l.cityId).filter(Boolean));
+    assert.deepEqual(cities.map((c) => c.cityId).sort(), [...withStations].sort());
+    for (const c of cities) {
+      const one = await get(`/api/air/warnings/evaluate?city=${c.cityId}&ruleSet=hebei-2024&at=${at}`);
+      const { cityId: _c, name: _n, ...rest } = c;
+      assert.deepEqual(rest, one.body, c.cityId);
+    }
+    assert.ok(cities.some((c) => c.cityId === 'beijing' && c.level !== 'none'), 'Beijing is at a warning level in the December 2016 episode');
+    const bad = await get(`/api/air/warnings/evaluate/region?ruleSet=nope&at=${at}`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors[0].field, 'ruleSet');
+  });
+
   it('lists the rule sets with the version in force on a date', async () => {
     const file = readJson<Json>('data/air/warning-rules.json');
     const r = await get('/api/air/warnings/rules?date=2016-12-20');

@@ -183,5 +183,35 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
         return { ...result, forecastUsed: { source: inline ? 'inline' : q.forecastSource, days: used } };
       },
     );
+
+    r.get(
+      '/api/air/warnings/evaluate/region',
+      {
+        schema: {
+          tags,
+          summary: '全区域按规则集评估预警级别 / the warning level a rule set gives every city of the region',
+          description:
+            'The evaluation of /api/air/warnings/evaluate for every city with monitoring stations, at one instant, with each city\'s stored forecasts (forecastSource). ' +
+            'For the regional consultation: which cities the rules put at which level, to compare with the warnings the cities have issued (GET /api/air/warnings/board).',
+          querystring: z
+            .object({ ruleSet: z.string().min(1).max(80), at: instant, forecastSource: z.enum(['submitted', 'baseline', 'none']).default('submitted') })
+            .strict(),
+          response: { 200: z.object({ ruleSet: z.string(), at: z.string(), cities: z.array(z.record(z.string(), z.unknown())) }), 400: problemSchema },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        if (!rules.ruleSets.some((x) => x.id === q.ruleSet))
+          throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'ruleSet', in: 'query', message: { zh: `未知的规则集：${q.ruleSet}`, en: `unknown rule set: ${q.ruleSet}` } }]);
+        const out: Record<string, unknown>[] = [];
+        // Sequential: each city is four day-queries; a region is a few dozen cities.
+        for (const c of await service.citiesWithStations()) {
+          const used = await service.forEvaluation(c.id, q.at, q.forecastSource);
+          const result = await evaluateCityWarning(aqi, rules, { city: c.id, ruleSet: q.ruleSet, at: q.at, forecast: used.map((f) => ({ date: f.date, aqi: f.aqi })) });
+          out.push({ cityId: c.id, name: c.name, ...result, forecastUsed: { source: q.forecastSource, days: used } });
+        }
+        return { ruleSet: q.ruleSet, at: q.at, cities: out };
+      },
+    );
   };
 }

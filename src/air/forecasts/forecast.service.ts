@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import type { Principal } from '../../platform/auth.ts';
 import { assertInScope, requireRole } from '../../platform/auth.ts';
 import { appendAudit } from '../../platform/audit.ts';
@@ -134,6 +135,14 @@ export class ForecastService {
   }
 
   /** Stored forecasts of a city issued at or before `asOf` (default now): the latest issue per source and date, or every issue. */
+  /** The platform's cities that have monitoring stations, with their names, in id order. */
+  async citiesWithStations(): Promise<{ id: string; name: { zh: string; en: string } }[]> {
+    const r = await sql<{ id: string; name_zh: string; name_en: string }>`
+      SELECT c.id, c.name_zh, c.name_en FROM city c
+      WHERE EXISTS (SELECT 1 FROM air_station s WHERE s.city_id = c.id) ORDER BY c.id`.execute(this.store.db);
+    return r.rows.map((c) => ({ id: c.id, name: { zh: c.name_zh, en: c.name_en } }));
+  }
+
   /** 400 naming `city` when the city is not one of the platform's (GET /api/geo/cities). */
   async assertCity(city: string): Promise<void> {
     if (!(await this.store.knownCities([city])).has(city))
