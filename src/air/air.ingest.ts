@@ -223,15 +223,12 @@ export function parseCsvBatch(text: string, maxRows: number): ParsedBatch | { bo
   return { ...sink, received: records.length - 1 };
 }
 
-/**
- * Keeps the last observation of each key: one upsert statement may not touch a row twice, and the
- * last value sent is the one meant.
- */
-export function dedupe(rows: ObservationRow[]): ObservationRow[] {
+/** Keeps the last row of each key, in first-seen order: one upsert statement may not touch a row twice, and the last value sent is the one meant. */
+export function dedupeBy<T>(rows: readonly T[], key: (r: T) => string): T[] {
   const seen = new Map<string, number>();
-  const out: ObservationRow[] = [];
+  const out: T[] = [];
   for (const r of rows) {
-    const k = `${r.station}\u0000${r.time}\u0000${r.pollutant}\u0000${r.period}`;
+    const k = key(r);
     const at = seen.get(k);
     if (at === undefined) {
       seen.set(k, out.length);
@@ -239,4 +236,9 @@ export function dedupe(rows: ObservationRow[]): ObservationRow[] {
     } else out[at] = r;
   }
   return out;
+}
+
+/** Observations, one per (station, time, pollutant, period). */
+export function dedupe(rows: ObservationRow[]): ObservationRow[] {
+  return dedupeBy(rows, (r) => `${r.station}\u0000${r.time}\u0000${r.pollutant}\u0000${r.period}`);
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformTables } from '../../platform/db.ts';
 import type { ForecastRow } from './forecast.parse.ts';
+import { dedupeBy } from '../air.ingest.ts';
 
 export type ForecastTables = PlatformTables & {
   air_forecast: {
@@ -24,19 +25,9 @@ export type ForecastUpsertCounts = { inserted: number; updated: number; unchange
 
 const CHUNK = 5_000;
 
-/** Keeps the last row of each key (city, source, issue, date): the last value sent is the one meant. */
+/** Forecasts, one per (city, source, issue, date). */
 export function dedupeForecasts(rows: ForecastRow[]): ForecastRow[] {
-  const at = new Map<string, number>();
-  const out: ForecastRow[] = [];
-  for (const r of rows) {
-    const k = `${r.cityId}\u0000${r.source}\u0000${r.issuedAt}\u0000${r.date}`;
-    const i = at.get(k);
-    if (i === undefined) {
-      at.set(k, out.length);
-      out.push(r);
-    } else out[i] = r;
-  }
-  return out;
+  return dedupeBy(rows, (r) => `${r.cityId}\u0000${r.source}\u0000${r.issuedAt}\u0000${r.date}`);
 }
 
 export class ForecastStore {
