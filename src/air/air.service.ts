@@ -258,34 +258,29 @@ export class AirService {
         })),
       };
     }
-    if (q.period === '24h') {
-      const rows = await this.store.daily({ station: q.station, pollutant: q.pollutant, from, to });
-      const page = rows.slice((q.page - 1) * q.limit, q.page * q.limit);
-      return {
-        meta: { found: rows.length, page: q.page, limit: q.limit },
-        results: page.map((r) => ({
-          station: q.station,
-          pollutant: r.pollutant,
-          period: { label: '24h', datetimeFrom: `${r.day}T00:00:00+08:00`, datetimeTo: iso(Date.parse(`${r.day}T00:00:00+08:00`) + 86_400_000) },
-          value: r.mean === null ? null : round(r.mean),
-          flag: r.n >= 20 ? 'valid' : 'missing',
-          revision: null,
-          coverage: { expectedCount: 24, observedCount: r.n, percentComplete: round((r.n / 24) * 100), min: r.min, max: r.max, valid: r.n >= 20 },
-        })),
-      };
-    }
-    const rows = await this.store.rolling8h({ station: q.station, pollutant: q.pollutant, from, to });
-    const page = rows.slice((q.page - 1) * q.limit, q.page * q.limit);
+    // Means over a window with their coverage; valid when at least `need` of its `hoursInWindow` values exist.
+    const windows =
+      q.period === '24h'
+        ? (await this.store.daily({ station: q.station, pollutant: q.pollutant, from, to })).map((r) => {
+            const start = Date.parse(`${r.day}T00:00:00+08:00`);
+            return { pollutant: r.pollutant, start, end: start + 86_400_000, mean: r.mean, n: r.n, min: r.min, max: r.max };
+          })
+        : (await this.store.rolling8h({ station: q.station, pollutant: q.pollutant, from, to })).map((r) => {
+            const end = r.time.getTime();
+            return { pollutant: r.pollutant, start: end - 8 * 3_600_000, end, mean: r.mean, n: r.n, min: null, max: null };
+          });
+    const [hoursInWindow, need] = q.period === '24h' ? [24, 20] : [8, 6];
+    const page = windows.slice((q.page - 1) * q.limit, q.page * q.limit);
     return {
-      meta: { found: rows.length, page: q.page, limit: q.limit },
-      results: page.map((r) => ({
+      meta: { found: windows.length, page: q.page, limit: q.limit },
+      results: page.map((w) => ({
         station: q.station,
-        pollutant: r.pollutant,
-        period: { label: '8h', datetimeFrom: iso(r.time.getTime() - 8 * 3_600_000), datetimeTo: iso(r.time) },
-        value: r.mean === null ? null : round(r.mean),
-        flag: r.n >= 6 ? 'valid' : 'missing',
+        pollutant: w.pollutant,
+        period: { label: q.period, datetimeFrom: iso(w.start), datetimeTo: iso(w.end) },
+        value: w.mean === null ? null : round(w.mean),
+        flag: w.n >= need ? 'valid' : 'missing',
         revision: null,
-        coverage: { expectedCount: 8, observedCount: r.n, percentComplete: round((r.n / 8) * 100), min: null, max: null, valid: r.n >= 6 },
+        coverage: { expectedCount: hoursInWindow, observedCount: w.n, percentComplete: round((w.n / hoursInWindow) * 100), min: w.min, max: w.max, valid: w.n >= need },
       })),
     };
   }
