@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../http/problem.ts';
 import { sql } from 'kysely';
-import { AppError, type FieldError } from '../platform/errors.ts';
+import { fieldError } from '../platform/errors.ts';
 import { cityDailyAqi, cityRealtimeAqi, dailyFromHourly, epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiOptions, type AqiResult, type ChinaStandard, type HourlyConcentrations } from './engine/aqi.engine.ts';
 import { platformNames, pollutants, type Pollutant } from './model.ts';
 import { effectiveExempt, type AirStore } from './air.store.ts';
@@ -20,10 +20,6 @@ const pollutantNames: Record<Pollutant, { zh: string; en: string }> = {
   o3: { zh: '臭氧', en: 'O3' },
 };
 
-function fieldError(field: string, zh: string, en: string): AppError {
-  const e: FieldError = { field, message: { zh, en }, in: 'query' };
-  return new AppError('validation', 400, 'error.validation', {}, [e]);
-}
 
 /** The hour END of hour index h (0 → 01:00 … 23 → 24:00 = next day 00:00) of a date, Asia/Shanghai. */
 function hourEnd(date: string, h: number): string {

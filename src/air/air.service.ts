@@ -1,7 +1,7 @@
 import type { Principal } from '../platform/auth.ts';
 import { assertInScope, requireRole } from '../platform/auth.ts';
 import { appendAudit } from '../platform/audit.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError, fieldError, notFound } from '../platform/errors.ts';
 import { isoInZone } from '../platform/time.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -242,7 +242,7 @@ export class AirService {
     if (!(await this.store.stationsByCode(this.store.db, [q.station])).has(q.station)) throw notFound('entity.station', q.station);
     const from = new Date(q.from);
     const to = new Date(q.to);
-    if (!(to > from)) throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'to', in: 'query', message: { zh: '结束时间必须晚于开始时间', en: 'to must be after from' } }]);
+    if (!(to > from)) throw fieldError('to', '结束时间必须晚于开始时间', 'to must be after from');
     if (!q.aggregate || q.period === '1h') {
       const { rows, total } = await this.store.hourly({ station: q.station, pollutant: q.pollutant, period: q.period, from, to, limit: q.limit, offset: (q.page - 1) * q.limit });
       return {

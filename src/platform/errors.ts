@@ -19,5 +19,10 @@ export class AppError extends Error {
   }
 }
 
+/** 400 naming one invalid field with its message in both languages (a query parameter unless `where` says otherwise). */
+export function fieldError(field: string, zh: string, en: string, where: NonNullable<FieldError['in']> = 'query'): AppError {
+  return new AppError('validation', 400, 'error.validation', {}, [{ field, message: { zh, en }, in: where }]);
+}
+
 export const notFound = (entityKey: MessageKey, id: string) =>
   new AppError('not_found', 404, 'error.notFound', { what: entityKey, id });

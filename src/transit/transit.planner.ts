@@ -1,4 +1,4 @@
-import { AppError, type FieldError } from '../platform/errors.ts';
+import { AppError, fieldError } from '../platform/errors.ts';
 import { isoInZone, nowInZone, serviceTimeInstant } from '../platform/time.ts';
 import { arriveBy, buildNetwork, buildTimetable, departAfter, departureRange, findStop, formatClock, parseClock, type Journey, type Leg, type Network, type Place, type Timetable } from './engine/index.ts';
 import type { TransitService } from './transit.service.ts';
@@ -20,10 +20,6 @@ export type PlanQuery = {
 const TZ = 'Asia/Shanghai';
 const COORD = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/;
 
-function fieldError(field: string, zh: string, en: string): AppError {
-  const e: FieldError = { field, message: { zh, en }, in: 'query' };
-  return new AppError('validation', 400, 'error.validation', {}, [e]);
-}
 
 /**
  * Journey planning over the stored feeds: the network is rebuilt when the feeds change, timetables are

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../../http/problem.ts';
-import { AppError } from '../../platform/errors.ts';
+import { fieldError } from '../../platform/errors.ts';
 import { parseBatchBody, rowErrorSchema, sendBatchResult } from '../batch.http.ts';
 import type { AirAqi } from '../air.aqi.ts';
-import { evaluateCityWarning } from '../warnings/evaluate.ts';
+import { evaluateCityWarning, ruleSetVersions } from '../warnings/evaluate.ts';
 import { ruleSetFor, type WarningRules } from '../warnings/rules.ts';
 import { MAX_LEAD_DAYS, parseForecastCsv, parseForecastJson, SOURCE_ID } from './forecast.parse.ts';
 import type { ForecastService } from './forecast.service.ts';
@@ -118,7 +118,7 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
       },
       async (req) => {
         const q = req.query;
-        if (q.from && q.to && q.to < q.from) throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'to', in: 'query', message: { zh: 'to 不能早于 from', en: 'to must not be before from' } }]);
+        if (q.from && q.to && q.to < q.from) throw fieldError('to', 'to 不能早于 from', 'to must not be before from');
         await service.assertCity(q.city);
         const [items, b] = await Promise.all([
           service.list({ city: q.city, from: q.from, to: q.to, source: q.source, asOf: q.asOf, history: q.history === 'true' }),
@@ -177,7 +177,7 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
         const q = req.query;
         const inline = q.forecast?.split(',').map((x) => ({ date: x.slice(0, 10), aqi: Number(x.slice(11)), source: 'inline', issuedAt: null as string | null }));
         if (inline?.some((f) => f.aqi > 500))
-          throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'forecast', in: 'query', message: { zh: '预报 AQI 不能超过 500', en: 'a forecast AQI cannot exceed 500' } }]);
+          throw fieldError('forecast', '预报 AQI 不能超过 500', 'a forecast AQI cannot exceed 500');
         const used = inline ?? (await service.forEvaluation(q.city, q.at, q.forecastSource));
         const result = await evaluateCityWarning(aqi, rules, { city: q.city, ruleSet: q.ruleSet, at: q.at, forecast: used.map((f) => ({ date: f.date, aqi: f.aqi })) });
         return { ...result, forecastUsed: { source: inline ? 'inline' : q.forecastSource, days: used } };
@@ -201,8 +201,7 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
       },
       async (req) => {
         const q = req.query;
-        if (!rules.ruleSets.some((x) => x.id === q.ruleSet))
-          throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'ruleSet', in: 'query', message: { zh: `未知的规则集：${q.ruleSet}`, en: `unknown rule set: ${q.ruleSet}` } }]);
+        ruleSetVersions(rules, q.ruleSet);
         const out: Record<string, unknown>[] = [];
         // Sequential: each city is four day-queries; a region is a few dozen cities.
         for (const c of await service.citiesWithStations()) {

@@ -4,7 +4,7 @@ import type { Principal } from '../../platform/auth.ts';
 import { assertInScope, requireRole } from '../../platform/auth.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { isoInZone } from '../../platform/time.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, fieldError } from '../../platform/errors.ts';
 import type { RowError } from '../air.ingest.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import type { Pollutant } from '../model.ts';
@@ -146,7 +146,7 @@ export class ForecastService {
   /** 400 naming `city` when the city is not one of the platform's (GET /api/geo/cities). */
   async assertCity(city: string): Promise<void> {
     if (!(await this.store.knownCities([city])).has(city))
-      throw new AppError('validation', 400, 'error.validation', {}, [{ field: 'city', in: 'query', message: { zh: `未知的城市：${city}`, en: `unknown city: ${city}` } }]);
+      throw fieldError('city', `未知的城市：${city}`, `unknown city: ${city}`);
   }
 
   async list(q: { city: string; from?: string | undefined; to?: string | undefined; source?: string | undefined; asOf?: string | undefined; history?: boolean | undefined; limit?: number | undefined }): Promise<ForecastView[]> {

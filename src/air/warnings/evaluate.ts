@@ -1,16 +1,19 @@
 import fs from 'node:fs';
-import { AppError, type FieldError } from '../../platform/errors.ts';
+import { fieldError } from '../../platform/errors.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import { evaluateWarning, type WarningResult } from './engine.ts';
-import { parseWarningRules, ruleSetFor, type WarningRules } from './rules.ts';
+import { parseWarningRules, ruleSetFor, type RuleSet, type WarningRules } from './rules.ts';
 
 export function loadWarningRules(file: string): WarningRules {
   return parseWarningRules(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
-function fieldError(field: string, zh: string, en: string): AppError {
-  const e: FieldError = { field, message: { zh, en }, in: 'query' };
-  return new AppError('validation', 400, 'error.validation', {}, [e]);
+
+/** Every version of a rule set, oldest first; 400 naming `ruleSet` when there is none. */
+export function ruleSetVersions(rules: WarningRules, id: string): RuleSet[] {
+  const versions = rules.ruleSets.filter((r) => r.id === id).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  if (!versions.length) throw fieldError('ruleSet', `未知的规则集：${id}`, `unknown rule set: ${id}`);
+  return versions;
 }
 
 /**
@@ -27,8 +30,7 @@ export async function evaluateCityWarning(
   const local = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
   // A rule set evaluated before it took effect (e.g. the 2018 rules on a 2016 episode) is allowed for
   // analysis and said so in the answer.
-  const versions = rules.ruleSets.filter((r) => r.id === q.ruleSet).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
-  if (!versions.length) throw fieldError('ruleSet', `未知的规则集：${q.ruleSet}`, `unknown rule set: ${q.ruleSet}`);
+  const versions = ruleSetVersions(rules, q.ruleSet);
   const inForce = ruleSetFor(rules, q.ruleSet, local(atMs));
   const rs = inForce ?? versions[0]!;
   // The day of the hour ending at `at` (an hour ending at 00:00 belongs to the day before), and the three before it.
