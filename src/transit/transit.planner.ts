@@ -123,7 +123,7 @@ export class TransitPlanner {
       journeys = q.arriveBy
         ? arriveBy(tt, from, to, time, opts)
         : q.window
-          ? departureRange(tt, from, to, time, time + q.window * 60, opts)
+          ? departureRange(tt, from, to, time, time + q.window * 60, opts, { insideWindowOnly: true })
           : departAfter(tt, from, to, time, opts);
     } catch (e) {
       if (e instanceof RangeError) throw fieldError('modes', `参数无效：${e.message}`, `invalid parameter: ${e.message}`);
@@ -133,8 +133,6 @@ export class TransitPlanner {
     const used = new Set<string>();
     const tzOf = (id: string | null) => state.timezones.get(feedOfStop(id) ?? '') ?? TZ;
     const at = (seconds: number, serviceDay: number, stopId: string | null) => isoInZone(serviceTimeInstant(date, seconds + 86400 * serviceDay, tzOf(stopId)), tzOf(stopId));
-    // A range query answers journeys departing inside the window only.
-    if (q.window && !q.arriveBy) journeys = journeys.filter((j) => (j.legs[0]?.departure ?? j.departure) <= time + q.window! * 60);
     const itineraries = journeys.map((j) => {
       // The journey leaves when its first leg does (a range query's run time may be earlier).
       const departure = j.legs[0]?.departure ?? j.departure;

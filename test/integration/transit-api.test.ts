@@ -116,6 +116,17 @@ describe(`transit API on the bundled regional network (${testDb})`, () => {
     const win = (await get('/api/transit/plan?from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&date=2026-10-14&time=07:00&window=60')).body.itineraries as Json[];
     assert.ok(win.length >= 1);
     assert.ok(win.every((j) => secs(j.departure) >= 7 * 3600 && secs(j.departure) <= 8 * 3600));
+    // Complete: every depart-after answer from a time in the window whose train leaves inside it is matched or
+    // beaten by a window itinerary leaving no earlier.
+    for (let t = 7 * 3600; t <= 8 * 3600; t += 600) {
+      const hhmm = `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String((t / 60) % 60).padStart(2, '0')}`;
+      const single = (await get(`/api/transit/plan?from=cr-hsr:shijiazhuang&to=cr-hsr:beijingxi&date=2026-10-14&time=${hhmm}`)).body.itineraries as Json[];
+      for (const j of single.filter((x) => secs(x.departure) <= 8 * 3600))
+        assert.ok(
+          win.some((w) => secs(w.departure) >= secs(j.departure) && secs(w.arrival) <= secs(j.arrival) && w.transfers <= j.transfers),
+          `from ${hhmm}: ${j.departure}→${j.arrival} is covered by the window answer`,
+        );
+    }
   });
 
   it('refuses bad planner input naming the field, never 500', async () => {

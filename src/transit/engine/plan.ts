@@ -170,7 +170,21 @@ export function arriveBy(tt: Timetable, from: Place, to: Place, time: number, op
  * `end` for journeys whose first vehicle leaves after the window (the rider leaving at the end of the
  * window waits; its legs keep their own times). A walk-only journey is reported leaving at both ends.
  */
-export function departureRange(tt: Timetable, from: Place, to: Place, start: number, end: number, options: PlanOptions = {}): Journey[] {
+export function departureRange(
+  tt: Timetable,
+  from: Place,
+  to: Place,
+  start: number,
+  end: number,
+  options: PlanOptions = {},
+  range: {
+    /**
+     * Only journeys whose first vehicle the rider catches by leaving inside the window: first rides are
+     * capped in the router (no journey leaving after the window is found, so none hides an in-window one).
+     */
+    insideWindowOnly?: boolean;
+  } = {},
+): Journey[] {
   const net = tt.network;
   checkPlace(net, from, 'from');
   checkPlace(net, to, 'to');
@@ -179,7 +193,14 @@ export function departureRange(tt: Timetable, from: Place, to: Place, start: num
   const router = routerFor(tt, r.maxRides);
   router.reset();
   const sources = sourcesOf(tt, from, r);
-  router.prepare(sources, targetsOf(tt, to, r), { maxRides: r.maxRides, modeMask: r.mask, wheelchair: r.wheelchair, directWalk: directWalk(net, from, to, r), lowerBounds: true });
+  let firstBoardBy: Float64Array | null = null;
+  if (range.insideWindowOnly) {
+    // A rider leaving the origin by `end` catches a first vehicle at a source stop by end + its access time
+    // (the stop's round-0 label comes from its quickest access, so the smallest offset).
+    firstBoardBy = new Float64Array(net.stopCount).fill(Infinity);
+    for (const s of sources) firstBoardBy[s.stop] = Math.min(firstBoardBy[s.stop]!, end + s.offset);
+  }
+  router.prepare(sources, targetsOf(tt, to, r), { maxRides: r.maxRides, modeMask: r.mask, wheelchair: r.wheelchair, directWalk: directWalk(net, from, to, r), lowerBounds: true, firstBoardBy });
   // Departure events: (time leaving the origin, source, pattern, position, trip) for every trip leaving a
   // source stop in the window. An event is dominated when the same pattern can be boarded at the same or
   // an earlier position on the same or an earlier trip by leaving the origin no earlier: everything its

@@ -47,6 +47,11 @@ export type SearchOptions = {
    * many runs share them.
    */
   lowerBounds?: boolean;
+  /**
+   * Per stop, the latest departure a first ride may board there from a source (range queries limited to the
+   * window: source offset + window end); no first ride boards later. Stops without a cap hold Infinity.
+   */
+  firstBoardBy?: Float64Array | null;
 };
 
 /** One step of a path in engine terms (engine time direction). */
@@ -599,6 +604,7 @@ export class Raptor {
     const ruleStop = tt.ruleStop;
     const marked = this.marked;
     const walkDone = this.walkDone;
+    const firstBoardBy = this.opts.firstBoardBy ?? null;
     // with no ride left (k = maxRides), only walkDone stops matter: compare with an impossible bound
     const kNext = k < this.opts.maxRides ? k + 1 : this.tBestNone;
     let cur = -1;
@@ -649,6 +655,8 @@ export class Raptor {
             let j = lo;
             if (wheelchair) while (j < hi && accessibleTrip[t0 + j] !== 1) j++;
             if (ruleStop[p] === 1) while (j < hi && !this.allowed(prevRow + p, t0 + j, dep[base + j * L + i]!)) j++;
+            // Round-0 labels are the sources': a capped first ride boards no trip leaving after the cap.
+            if (k === 1 && firstBoardBy !== null && j < hi && dep[base + j * L + i]! > firstBoardBy[p]!) j = hi;
             if (j < hi) {
               cur = j;
               curBoard = i;

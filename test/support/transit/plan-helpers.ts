@@ -25,7 +25,7 @@ export type World = {
   place(id: string): Place;
   after(from: string | Place, to: string | Place, time: string, o?: PlanOptions): Journey[];
   by(from: string | Place, to: string | Place, time: string, o?: PlanOptions): Journey[];
-  range(from: string | Place, to: string | Place, start: string, end: string, o?: PlanOptions): Journey[];
+  range(from: string | Place, to: string | Place, start: string, end: string, o?: PlanOptions, r?: Parameters<typeof departureRange>[6]): Journey[];
 };
 
 export function world(feeds: GtfsFeed[], opts: NetworkOptions = {}, date = DATE): World {
@@ -43,7 +43,7 @@ export function world(feeds: GtfsFeed[], opts: NetworkOptions = {}, date = DATE)
     place,
     after: (from, to, time, o) => departAfter(tt, p(from), p(to), parseTime(time), o),
     by: (from, to, time, o) => arriveBy(tt, p(from), p(to), parseTime(time), o),
-    range: (from, to, start, end, o) => departureRange(tt, p(from), p(to), parseTime(start), parseTime(end), o),
+    range: (from, to, start, end, o, r) => departureRange(tt, p(from), p(to), parseTime(start), parseTime(end), o, r),
   };
 }
 

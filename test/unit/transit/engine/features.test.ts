@@ -507,6 +507,34 @@ describe('range queries (rRAPTOR)', () => {
   });
 });
 
+describe('range queries limited to departures inside the window', () => {
+  // A slow train inside the window, a fast one just after it: the fast one dominates the slow one for a rider
+  // leaving at the window's end, but a rider asking for departures inside the window must still get the slow one.
+  const f = feed('f', {
+    stops: { A: [0, 0], D: [9000, 0] },
+    trips: [
+      { id: 'SLOW', route: 'S', times: 'A 08:00, D 09:00' },
+      { id: 'FAST', route: 'F', times: 'A 08:20, D 08:50' },
+    ],
+  });
+  const w = world([f], { walkRadius: 0 });
+
+  it('keeps the in-window journey that a later one dominates', () => {
+    assert.deepEqual(summary(w.range('A', 'D', '08:00', '08:10')), ['08:10→08:50 x0: FAST@A-D']);
+    assert.deepEqual(summary(w.range('A', 'D', '08:00', '08:10', {}, { insideWindowOnly: true })), ['08:00→09:00 x0: SLOW@A-D']);
+  });
+
+  it('inside the window it is the Pareto front of the journeys departing in it, checked against single queries', () => {
+    const inside = w.range('A', 'D', '07:30', '08:30', {}, { insideWindowOnly: true });
+    for (const j of inside) assert.ok(j.departure <= parseTime('08:30'));
+    // Every departure time in the window: the best single-query journey leaving then is matched or beaten by one of the range.
+    for (let t = parseTime('07:30'); t <= parseTime('08:30'); t += 300) {
+      const best = w.after('A', 'D', formatClock(t)).filter((k) => k.legs[0]!.departure <= parseTime('08:30'));
+      for (const k of best) assert.ok(inside.some((j) => j.departure >= t && j.arrival <= k.arrival && j.transfers <= k.transfers), `from ${formatClock(t)}`);
+    }
+  });
+});
+
 describe('coordinates as origin and destination', () => {
   const f = feed('f', {
     stops: { A: [0, 0], B: [5000, 0], C: [5300, 0] },

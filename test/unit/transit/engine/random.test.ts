@@ -55,6 +55,14 @@ describe('random feeds against the reference', () => {
           const end = time + 3600;
           const range = departureRange(tt, place(from), place(to), time, end);
           for (const j of range) assert.deepEqual(checkJourney(ref, j, { ids: [from] }, { ids: [to] }, time), [], `feasible range, ${ctx}`);
+          // Limited to the window: feasible, leaving inside it, and nothing the full range finds inside the window is lost.
+          const inside = departureRange(tt, place(from), place(to), time, end, {}, { insideWindowOnly: true });
+          for (const j of inside) {
+            assert.deepEqual(checkJourney(ref, j, { ids: [from] }, { ids: [to] }, time), [], `feasible window-only range, ${ctx}`);
+            assert.ok(j.departure <= end, `window-only range leaves by the end, ${ctx}`);
+          }
+          for (const j of range.filter((k) => (k.legs[0]?.departure ?? k.departure) <= end))
+            assert.ok(inside.some((k) => k.departure >= j.departure && k.arrival <= j.arrival && k.transfers <= j.transfers), `window-only range keeps ${formatClock(j.departure)}→${formatClock(j.arrival)}, ${ctx}`);
           const oracle = rangeOracle(tt, place(from), place(to), time, end);
           if (oracle) assert.deepEqual(rangeKeys(range), oracle, `range Pareto set, ${ctx}`);
           for (const t of [time, ...range.map((j) => j.departure), time + Math.floor(r() * 3600), end]) {
