@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../http/problem.ts';
 import { sql } from 'kysely';
 import { fieldError } from '../platform/errors.ts';
+import { isoInZone } from '../platform/time.ts';
 import { cityDailyAqi, cityRealtimeAqi, dailyFromHourly, epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiOptions, type AqiResult, type ChinaStandard, type HourlyConcentrations } from './engine/aqi.engine.ts';
 import { platformNames, pollutants, type Pollutant } from './model.ts';
 import { effectiveExempt, type AirStore } from './air.store.ts';
@@ -20,13 +21,11 @@ const pollutantNames: Record<Pollutant, { zh: string; en: string }> = {
   o3: { zh: '臭氧', en: 'O3' },
 };
 
+const TZ = 'Asia/Shanghai';
 
 /** The hour END of hour index h (0 → 01:00 … 23 → 24:00 = next day 00:00) of a date, Asia/Shanghai. */
 function hourEnd(date: string, h: number): string {
-  const d = new Date(`${date}T00:00:00+08:00`);
-  d.setTime(d.getTime() + (h + 1) * 3600_000);
-  const local = new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
-  return `${local}+08:00`;
+  return isoInZone(Date.parse(`${date}T00:00:00+08:00`) + (h + 1) * 3_600_000, TZ);
 }
 
 export function aqiView(r: AqiResult, time: string) {
@@ -176,7 +175,7 @@ export class AirAqi {
     return stations
       .map((s) => {
         const cur = byStation.get(s.code)!;
-        const time = `${new Date(cur.time + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+        const time = isoInZone(cur.time, TZ);
         const opts = chinaOpts(time, standardFor(time), () => effectiveExempt(s).pollutants);
         return { station: s.code, name: s.name, nameEn: s.name_en, cityId: s.city_id, cityName: s.city_name, lat: s.lat, lon: s.lon, ...aqiView(realtimeAqi(cur.row, opts), time) };
       })

@@ -1,4 +1,5 @@
 import { AppError, notFound, type FieldError } from '../platform/errors.ts';
+import { dateInZone } from '../platform/time.ts';
 import { assertInScope, type Principal } from '../platform/auth.ts';
 import { appendAudit } from '../platform/audit.ts';
 import { evaluateLight, type LightRule } from './engine/light.engine.ts';
@@ -9,7 +10,7 @@ import type { GoalRow, IndicatorRow, MilestoneRow, PlanDb, PlanStore, PlanTx, Pr
 export const PLAN_CITY = 'shijiazhuang';
 
 export function shanghaiDate(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return dateInZone(d.getTime(), 'Asia/Shanghai');
 }
 
 const fieldErr = (field: string, zh: string, en: string): FieldError => ({ field, message: { zh, en } });

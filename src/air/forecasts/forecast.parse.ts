@@ -4,6 +4,7 @@
  * good rows are kept.
  */
 import { pollutants, type Pollutant } from '../model.ts';
+import { dateInZone, daysBetween } from '../../platform/time.ts';
 import { normalizePollutant, readCsvBody, TooManyRows, type RowError } from '../air.ingest.ts';
 
 /** One validated forecast: a source's forecast, issued at an instant, of a city's daily AQI on a date. */
@@ -37,15 +38,11 @@ export const BASELINE_SOURCE = 'xietong-baseline';
 export const MAX_LEAD_DAYS = 10;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DAY = 86_400_000;
-const SHANGHAI = 8 * 3_600_000;
 
 type Pos = { index: number | null; line: number | null };
 
-/** The Asia/Shanghai calendar day of an instant (China has no daylight saving time since 1991). */
-export function shanghaiDate(ms: number): string {
-  return new Date(ms + SHANGHAI).toISOString().slice(0, 10);
-}
+/** The Asia/Shanghai calendar day of an instant. */
+export const shanghaiDate = (ms: number): string => dateInZone(ms, 'Asia/Shanghai');
 
 function isCalendarDate(s: string): boolean {
   if (!DATE.test(s)) return false;
@@ -85,7 +82,7 @@ export function parseForecastRecord(out: ParsedForecasts, pos: Pos, r: unknown):
     else date = o.date;
     if (issuedAt !== null && date !== null) {
       const issueDay = shanghaiDate(issuedAt);
-      const lead = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${issueDay}T00:00:00Z`)) / DAY);
+      const lead = daysBetween(issueDay, date);
       if (lead < 0) fail('date', date, `is before the issue day ${issueDay}: a forecast is for the issue day or later`);
       else if (lead > MAX_LEAD_DAYS) fail('date', date, `is ${lead} days after the issue day; at most ${MAX_LEAD_DAYS}`);
     }

@@ -141,7 +141,7 @@ export function forecastRoutes(service: ForecastService, aqi: AirAqi, rules: War
         },
       },
       async (req) => {
-        const day = req.query.date ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+        const day = req.query.date ?? service.today();
         const ids = [...new Set(rules.ruleSets.map((x) => x.id))];
         const inForce = new Set(ids.map((id) => ruleSetFor(rules, id, day)).filter((x) => x !== undefined));
         return { date: day, ruleSets: rules.ruleSets.map((x) => ({ ...x, inForce: inForce.has(x) })) };

@@ -3,12 +3,12 @@ import { sql } from 'kysely';
 import type { Principal } from '../../platform/auth.ts';
 import { assertInScope, requireRole } from '../../platform/auth.ts';
 import { appendAudit } from '../../platform/audit.ts';
-import { isoInZone } from '../../platform/time.ts';
+import { addDays, daysBetween, isoInZone } from '../../platform/time.ts';
 import { AppError, fieldError } from '../../platform/errors.ts';
 import type { RowError } from '../air.ingest.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import type { Pollutant } from '../model.ts';
-import { addDays, forecastBlend, parseShippedModel, type ShippedForecastModel } from '../warnings/forecast.ts';
+import { forecastBlend, parseShippedModel, type ShippedForecastModel } from '../warnings/forecast.ts';
 import { BASELINE_SOURCE, shanghaiDate, type ParsedForecasts } from './forecast.parse.ts';
 import { dedupeForecasts, type ForecastStore, type ForecastUpsertCounts, type StoredForecast } from './forecast.store.ts';
 
@@ -48,8 +48,6 @@ export type BaselineView =
     }
   | { available: false; source: typeof BASELINE_SOURCE; reason: { zh: string; en: string } };
 
-const dayDiff = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-
 function view(r: StoredForecast): ForecastView {
   const issued = new Date(r.issued_at).getTime();
   return {
@@ -57,7 +55,7 @@ function view(r: StoredForecast): ForecastView {
     source: r.source,
     issuedAt: iso(issued),
     date: r.target_date,
-    lead: dayDiff(shanghaiDate(issued), r.target_date),
+    lead: daysBetween(shanghaiDate(issued), r.target_date),
     aqi: r.aqi,
     aqiLow: r.aqi_low,
     aqiHigh: r.aqi_high,
@@ -141,6 +139,11 @@ export class ForecastService {
       SELECT c.id, c.name_zh, c.name_en FROM city c
       WHERE EXISTS (SELECT 1 FROM air_station s WHERE s.city_id = c.id) ORDER BY c.id`.execute(this.store.db);
     return r.rows.map((c) => ({ id: c.id, name: { zh: c.name_zh, en: c.name_en } }));
+  }
+
+  /** Today's date in Asia/Shanghai by the service's clock. */
+  today(): string {
+    return shanghaiDate(this.now().getTime());
   }
 
   /** 400 naming `city` when the city is not one of the platform's (GET /api/geo/cities). */

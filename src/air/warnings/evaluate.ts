@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { fieldError } from '../../platform/errors.ts';
+import { dateInZone } from '../../platform/time.ts';
 import type { AirAqi } from '../air.aqi.ts';
 import { evaluateWarning, type WarningResult } from './engine.ts';
 import { parseWarningRules, ruleSetFor, type RuleSet, type WarningRules } from './rules.ts';
@@ -27,7 +28,7 @@ export async function evaluateCityWarning(
   q: { city: string; ruleSet: string; at: string; forecast: { date: string; aqi: number }[] },
 ): Promise<WarningResult & { hours: number; ruleSetInForce: boolean }> {
   const atMs = Date.parse(q.at);
-  const local = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+  const local = (ms: number) => dateInZone(ms, 'Asia/Shanghai');
   // A rule set evaluated before it took effect (e.g. the 2018 rules on a 2016 episode) is allowed for
   // analysis and said so in the answer.
   const versions = ruleSetVersions(rules, q.ruleSet);

@@ -11,6 +11,8 @@
  * Its measured skill is in docs/forecast-skill.md (regenerate with src/air/warnings/skill.ts).
  */
 
+import { addDays } from '../../platform/time.ts';
+
 export type DailyAqi = { date: string; aqi: number | null };
 
 export type LeadCoefficients = { lead: number; intercept: number; persistence: number; climatology: number; trainingPairs: number };
@@ -24,14 +26,8 @@ export type BlendModel = {
 
 export type DailyForecastPoint = { date: string; lead: number; aqi: number };
 
-const DAY = 86_400_000;
-
-/** YYYY-MM-DD plus n days (calendar arithmetic, no time zone involved). */
-export function addDays(date: string, n: number): string {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a date: ${date}`);
-  return new Date(ms + n * DAY).toISOString().slice(0, 10);
-}
+/** Calendar arithmetic on YYYY-MM-DD dates (re-exported for the forecast's callers). */
+export { addDays } from '../../platform/time.ts';
 function monthIndex(date: string): number {
   return Number(date.slice(5, 7)) - 1;
 }
