@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, ConfigError, type Config } from './platform/config.ts';
 import { DataDirLockedError, readLock, type LockInfo } from './platform/db-lock.ts';
 import { AppError } from './platform/errors.ts';
+import { CliError, EXIT } from './platform/cli-error.ts';
 import { createToken, formatScope, parseScope, roles, toTokenView, type Principal, type Role } from './platform/auth.ts';
 import { appendAudit } from './platform/audit.ts';
 import { t } from './platform/i18n.ts';
@@ -14,17 +15,7 @@ import { registerAirImport } from './air/air.import.ts';
 import { airDemoDir } from './server.ts';
 import path from 'node:path';
 
-/** Exit codes: documented in the README. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 3, invalid: 4, notFound: 5, auth: 6 } as const;
-
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+export { EXIT };
 
 const cliPrincipal: Principal = { tokenId: 'local-cli', label: 'local CLI', role: 'admin', scope: { cityId: null, departmentId: null } };
 
@@ -265,9 +256,6 @@ export function buildCli(): Command {
     withTransit: (command, direct, viaApi) =>
       withPlatform(loadConfig(), command, (p) => direct({ transit: p.transit, planner: p.planner }), (server) => viaApi((method, urlPath, body, contentType) => callApi(server, method, urlPath, body, contentType))),
     print,
-    fail: (message, code) => {
-      throw new CliError(message, code);
-    },
   });
 
   registerAirCommands(program);
@@ -294,10 +282,6 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
-    }
-    if (e instanceof Error && e.name === 'BatchError' && typeof (e as { exitCode?: unknown }).exitCode === 'number') {
-      process.stderr.write(`xietong: ${e.message}\n`);
-      return (e as unknown as { exitCode: number }).exitCode;
     }
     if (e instanceof CliError) {
       process.stderr.write(`xietong: ${e.message}\n`);

@@ -21,12 +21,12 @@
  * the good rows are still written and every rejected row is listed on stderr with line and field).
  */
 import fs from 'node:fs';
+import { EXIT } from '../platform/cli-error.ts';
 import { Option, type Command } from 'commander';
 import { platformNames, pollutants, type Pollutant } from './model.ts';
 import { epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiOptions, type AqiResult, type ChinaStandard, type Conc } from './engine/aqi.engine.ts';
 import { cnemcHourly, detectO3HourColumn, parseCnemc, parsePrsa, type RowError } from './engine/aqi.parse.ts';
 
-const EXIT_INVALID = 4;
 
 type StandardOption = 'auto' | ChinaStandard | 'epa';
 
@@ -151,7 +151,7 @@ export function registerAirCommands(program: Command): void {
         if (parsed.errors.length) {
           for (const e of parsed.errors.slice(0, 50)) process.stderr.write(`xietong: ${o.stations}: ${e}\n`);
           process.stderr.write('nothing written\n');
-          process.exitCode = EXIT_INVALID;
+          process.exitCode = EXIT.invalid;
           return;
         }
         exemptions = parsed.exemptions;
@@ -161,7 +161,7 @@ export function registerAirCommands(program: Command): void {
         text = fs.readFileSync(o.in, 'utf8');
       } catch (e) {
         process.stderr.write(`xietong: cannot read ${o.in}: ${(e as Error).message}\n`);
-        process.exitCode = EXIT_INVALID;
+        process.exitCode = EXIT.invalid;
         return;
       }
       const res = aqiCsv(text, o.format, o.standard, exemptions);
@@ -170,6 +170,6 @@ export function registerAirCommands(program: Command): void {
       for (const e of res.errors.slice(0, 50)) process.stderr.write(`${o.in}:${e.line}${e.field ? ` [${e.field}]` : ''}: ${e.reason}\n`);
       if (res.errors.length > 50) process.stderr.write(`… ${res.errors.length - 50} more errors\n`);
       process.stderr.write(`${res.rows} rows written to ${headerBroken ? '(nothing)' : o.out}; ${res.errors.length} rejected\n`);
-      if (res.errors.length) process.exitCode = EXIT_INVALID;
+      if (res.errors.length) process.exitCode = EXIT.invalid;
     });
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { CliError, EXIT } from '../platform/cli-error.ts';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isoInZone } from '../platform/time.ts';
@@ -26,7 +27,14 @@ export function registerAirImport(program: Command, ctx: AirImportContext, defau
     .action(async (files: string[], o: { format: 'cnemc' | 'prsa'; stations: string; json?: boolean }) => {
       const rows: ObservationRow[] = [];
       const problems: string[] = [];
-      const codes = o.format === 'prsa' ? prsaStationCodes(path.dirname(o.stations)) : {};
+      let codes: Record<string, string> = {};
+      if (o.format === 'prsa') {
+        try {
+          codes = prsaStationCodes(o.stations);
+        } catch (e) {
+          throw new CliError(`--stations ${o.stations}: cannot read the UCI station map (${(e as Error).message})`, EXIT.invalid);
+        }
+      }
       for (const f of files) {
         const text = fs.readFileSync(f, 'utf8');
         const out = o.format === 'cnemc' ? cnemcObservations(text, f) : prsaObservations(text, f, codes);
@@ -58,6 +66,6 @@ export function registerAirImport(program: Command, ctx: AirImportContext, defau
       for (const p of problems.slice(0, 100)) process.stderr.write(`${p}\n`);
       ctx.print(!!o.json, { ...result, fileErrors: problems.length - Math.min(50, result.errors.length) }, () =>
         `${result.accepted} observations stored (${result.inserted} new, ${result.updated} revised, ${result.unchanged} unchanged), ${result.rejected} refused, ${problems.length} problems reported`);
-      if (problems.length || result.rejected) process.exitCode = 4;
+      if (problems.length || result.rejected) process.exitCode = EXIT.invalid;
     });
 }

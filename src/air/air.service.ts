@@ -293,11 +293,6 @@ const cnemcStored: [CnemcConcColumn, Pollutant, '1h' | '8h' | '24h'][] = [
   ['co', 'co', '1h'], ['co_24h', 'co', '24h'], ['o3_8h', 'o3', '8h'],
 ];
 
-/**
- * The bundled demo slice (data/air, see its SOURCE.md): stations of the platform's cities, the two
- * national snapshots and the December 2016 Beijing episode (UCI stations mapped to national codes).
- * Read with the engine's file parsers; stored through the same upsert as every other path.
- */
 /** Observations of a national-platform snapshot file (all stored columns; the 1-hour O3 column detected per file). */
 export function cnemcObservations(text: string, file: string): { rows: ObservationRow[]; errors: string[] } {
   const parsed = parseCnemc(text);
@@ -336,8 +331,14 @@ export function prsaObservations(text: string, file: string, stationCodes: Recor
 }
 
 /** The UCI station → national code mapping bundled with the demo data (data/air/stations.json). */
-export function prsaStationCodes(dir: string): Record<string, string> {
-  return (JSON.parse(fs.readFileSync(path.join(dir, 'stations.json'), 'utf8')) as { prsaStations: Record<string, string> }).prsaStations;
+/** The bundled stations file (data/air/stations.json): the stations and the UCI station → national code map. */
+type StationsFile = { prsaStations: Record<string, string>; stations: Station[] };
+
+/** The UCI station → national code map of a stations file (the path as given). */
+export function prsaStationCodes(file: string): Record<string, string> {
+  const map = (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StationsFile>).prsaStations;
+  if (!map || typeof map !== 'object') throw new Error('no "prsaStations" object (UCI station name → national code)');
+  return map;
 }
 
 /**
@@ -346,7 +347,7 @@ export function prsaStationCodes(dir: string): Record<string, string> {
  * Read with the engine's file parsers; stored through the same upsert as every other path.
  */
 export async function loadAirDemo(service: AirService, p: Principal, dir: string): Promise<{ stations: number; observations: number }> {
-  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'stations.json'), 'utf8')) as { prsaStations: Record<string, string>; stations: Station[] };
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'stations.json'), 'utf8')) as StationsFile;
   await service.upsertStations(p, meta.stations, 'seed');
   const rows: ObservationRow[] = [];
   const errors: string[] = [];

@@ -14,6 +14,7 @@
  * This is the shell around the pure engine: it reads files, measures time and memory, and writes the output.
  */
 import fs from 'node:fs';
+import { CliError, EXIT } from '../platform/cli-error.ts';
 import { parse } from 'csv-parse/sync';
 import type { Command } from 'commander';
 import type { GtfsFeed } from './gtfs/feed.ts';
@@ -65,19 +66,6 @@ export type BatchResult = {
   peakRssMb: number;
 };
 
-/** A failure of the whole batch (unreadable input, rejected feed); `exitCode` follows the CLI's codes. */
-export class BatchError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-    this.name = 'BatchError';
-  }
-}
-
-const EXIT_INVALID = 4;
-const EXIT_FAILURE = 1;
 
 type Row = { line: number; cells: string[]; from: number; to: number; date: string; depart: number; error: string | null };
 
@@ -87,27 +75,27 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const progress = o.onProgress ?? (() => {});
   const walkRadius = o.walkRadius ?? 500;
-  if (!(walkRadius >= 0) || !Number.isFinite(walkRadius)) throw new BatchError(`--walk-radius must be a number ≥ 0, got ${walkRadius}`, EXIT_INVALID);
-  if (o.gtfs.length === 0) throw new BatchError('at least one --gtfs feed is needed', EXIT_INVALID);
+  if (!(walkRadius >= 0) || !Number.isFinite(walkRadius)) throw new CliError(`--walk-radius must be a number ≥ 0, got ${walkRadius}`, EXIT.invalid);
+  if (o.gtfs.length === 0) throw new CliError('at least one --gtfs feed is needed', EXIT.invalid);
 
   // ---- queries first: a bad file fails fast, before the feeds are read
   let text: string;
   try {
     text = await fs.promises.readFile(o.queriesCsv, 'utf8');
   } catch (e) {
-    throw new BatchError(`cannot read ${o.queriesCsv}: ${(e as Error).message}`, EXIT_INVALID);
+    throw new CliError(`cannot read ${o.queriesCsv}: ${(e as Error).message}`, EXIT.invalid);
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
-    throw new BatchError(`${o.queriesCsv}: not a readable CSV file: ${(e as Error).message}`, EXIT_INVALID);
+    throw new CliError(`${o.queriesCsv}: not a readable CSV file: ${(e as Error).message}`, EXIT.invalid);
   }
   const header = records.shift()?.record.map((h) => h.trim()) ?? [];
   const col = (name: string) => header.findIndex((h) => h.toLowerCase() === name);
   const cols = { from: col('from'), to: col('to'), date: col('date'), depart: col('depart') };
   const missing = Object.entries(cols).filter(([, i]) => i < 0).map(([k]) => k);
-  if (missing.length) throw new BatchError(`${o.queriesCsv}, line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected from,to,date,depart)`, EXIT_INVALID);
+  if (missing.length) throw new CliError(`${o.queriesCsv}, line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected from,to,date,depart)`, EXIT.invalid);
 
   // ---- feeds
   const feeds: GtfsFeed[] = [];
@@ -118,8 +106,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     const [feedId, source] = eq > 0 && !fs.existsSync(spec) ? [spec.slice(0, eq), spec.slice(eq + 1)] : [feedIdFromPath(spec), spec];
     progress({ phase: 'read', done: i, total: o.gtfs.length, detail: feedId });
     const { feed, report } = await readFeed(source, { feedId, onProgress: (p) => progress({ phase: 'read', done: i, total: o.gtfs.length, detail: `${feedId} ${p.file} ${p.rows}` }) });
-    if (!feed) throw new BatchError(formatReport(report, { json: false }), EXIT_INVALID);
-    if (feeds.some((f) => f.feedId === feed.feedId)) throw new BatchError(`two feeds with the id ${feed.feedId}: name one of them with id=path`, EXIT_INVALID);
+    if (!feed) throw new CliError(formatReport(report, { json: false }), EXIT.invalid);
+    if (feeds.some((f) => f.feedId === feed.feedId)) throw new CliError(`two feeds with the id ${feed.feedId}: name one of them with id=path`, EXIT.invalid);
     feeds.push(feed);
     feedInfo.push({ feedId: feed.feedId, warnings: report.warnings });
     sample();
@@ -224,7 +212,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   try {
     await fs.promises.writeFile(o.outCsv, `${lines.join('\n')}\n`);
   } catch (e) {
-    throw new BatchError(`cannot write ${o.outCsv}: ${(e as Error).message}`, EXIT_FAILURE);
+    throw new CliError(`cannot write ${o.outCsv}: ${(e as Error).message}`, EXIT.failure);
   }
   progress({ phase: 'write', done: 1, total: 1 });
   sample();
@@ -282,7 +270,7 @@ export function describeNetwork(net: Network): string {
 
 /**
  * Adds `transit batch` to a commander program (or to its `transit` command when given that).
- * Failures of the whole batch throw BatchError (message for the user, `exitCode`); rows with bad fields
+ * Failures of the whole batch throw CliError (message for the user, `exitCode`); rows with bad fields
  * are reported on stderr and in the output's `error` column, and the command then fails with exit code 4
  * after writing every other answer.
  */
@@ -299,9 +287,9 @@ export function registerTransitBatch(cmd: Command): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (o: { gtfs: string[]; walkRadius: string; maxTransfers: string; queries: string; out: string; json?: boolean }) => {
       const walkRadius = Number(o.walkRadius);
-      if (!Number.isFinite(walkRadius) || walkRadius < 0) throw new BatchError(`--walk-radius must be a number ≥ 0, got "${o.walkRadius}"`, EXIT_INVALID);
+      if (!Number.isFinite(walkRadius) || walkRadius < 0) throw new CliError(`--walk-radius must be a number ≥ 0, got "${o.walkRadius}"`, EXIT.invalid);
       const maxTransfers = Number(o.maxTransfers);
-      if (!Number.isInteger(maxTransfers) || maxTransfers < 0 || maxTransfers > 30) throw new BatchError(`--max-transfers must be an integer 0–30, got "${o.maxTransfers}"`, EXIT_INVALID);
+      if (!Number.isInteger(maxTransfers) || maxTransfers < 0 || maxTransfers > 30) throw new CliError(`--max-transfers must be an integer 0–30, got "${o.maxTransfers}"`, EXIT.invalid);
       const tty = process.stderr.isTTY;
       let last = '';
       const r = await runBatch({
@@ -338,7 +326,7 @@ export function registerTransitBatch(cmd: Command): Command {
               `timetables ${summary.timings.timetableMs} ms for ${r.timetables.length} date(s), queries ${summary.timings.queryMs} ms (${summary.perQueryMs} ms each), ` +
               `total ${summary.timings.totalMs} ms, peak RSS ${r.peakRssMb} MB\n`,
       );
-      if (r.errors.length) throw new BatchError(`${new Set(r.errors.map((e) => e.line)).size} row(s) of ${o.queries} had errors (listed above; the other rows were answered)`, EXIT_INVALID);
+      if (r.errors.length) throw new CliError(`${new Set(r.errors.map((e) => e.line)).size} row(s) of ${o.queries} had errors (listed above; the other rows were answered)`, EXIT.invalid);
     });
   return transit;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { CliError, EXIT } from '../platform/cli-error.ts';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { formatReport, feedIdFromPath } from './gtfs/reader.ts';
@@ -13,7 +14,6 @@ export type TransitCliContext = {
   principal: Principal;
   withTransit<T>(command: string, direct: (t: { transit: TransitService; planner: TransitPlanner }) => Promise<T>, viaApi: (call: (method: string, path: string, body?: unknown, contentType?: string) => Promise<unknown>) => Promise<T>): Promise<T>;
   print(json: boolean, data: unknown, text: () => string): void;
-  fail(message: string, code: number): never;
 };
 
 /** A feed folder zipped in memory, to upload it to a running server. */
@@ -50,10 +50,10 @@ export function registerTransitCommands(program: Command, ctx: TransitCliContext
     .option('--feed-id <id>', 'feed id (only with one feed; default: file name without .gtfs.zip/.zip)')
     .option('--json', 'machine-readable reports')
     .action(async (sources: string[], o: { feedId?: string; json?: boolean }) => {
-      if (o.feedId && sources.length > 1) ctx.fail('--feed-id goes with a single feed', 2);
+      if (o.feedId && sources.length > 1) throw new CliError('--feed-id goes with a single feed', EXIT.usage);
       const results: ImportResult[] = [];
       for (const source of sources) {
-        if (!fs.existsSync(source)) ctx.fail(`${source}: no such file or folder`, 4);
+        if (!fs.existsSync(source)) throw new CliError(`${source}: no such file or folder`, EXIT.invalid);
         const feedId = o.feedId ?? feedIdFromPath(source);
         const onProgress = progressPrinter();
         const r = await ctx.withTransit(
@@ -72,7 +72,7 @@ export function registerTransitCommands(program: Command, ctx: TransitCliContext
         }
       }
       if (o.json) process.stdout.write(`${JSON.stringify(results.map((r) => ({ feedId: r.feedId, imported: r.imported, counts: r.counts, report: r.report })), null, 2)}\n`);
-      if (results.some((r) => !r.imported)) process.exitCode = 4;
+      if (results.some((r) => !r.imported)) process.exitCode = EXIT.invalid;
     });
 
   transit
@@ -113,9 +113,9 @@ export function registerTransitCommands(program: Command, ctx: TransitCliContext
         modes: o.modes,
         wheelchair: o.wheelchair,
       };
-      if (q.date && !/^\d{4}-\d{2}-\d{2}$/.test(q.date)) ctx.fail(`--date must be YYYY-MM-DD, got "${q.date}"`, 4);
-      if (q.window !== undefined && !(Number.isInteger(q.window) && q.window >= 1 && q.window <= 180)) ctx.fail('--window must be 1–180 minutes', 4);
-      if (q.maxTransfers !== undefined && !(Number.isInteger(q.maxTransfers) && q.maxTransfers >= 0 && q.maxTransfers <= 8)) ctx.fail('--max-transfers must be 0–8', 4);
+      if (q.date && !/^\d{4}-\d{2}-\d{2}$/.test(q.date)) throw new CliError(`--date must be YYYY-MM-DD, got "${q.date}"`, EXIT.invalid);
+      if (q.window !== undefined && !(Number.isInteger(q.window) && q.window >= 1 && q.window <= 180)) throw new CliError('--window must be 1–180 minutes', EXIT.invalid);
+      if (q.maxTransfers !== undefined && !(Number.isInteger(q.maxTransfers) && q.maxTransfers >= 0 && q.maxTransfers <= 8)) throw new CliError('--max-transfers must be 0–8', EXIT.invalid);
       const r = await ctx.withTransit(
         'transit plan',
         ({ planner }) => planner.plan(q),

@@ -39,4 +39,22 @@ describe(`xietong air import (${testDb})`, () => {
     assert.match(r.stderr, /bad\.csv:3 pm2_5/);
     assert.ok((JSON.parse(r.stdout) as { accepted: number }).accepted > 0, 'the good rows are stored');
   });
+
+  it('imports UCI files with the station map named by --stations (any file name), mapping UCI stations to national codes', () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(projectRoot, 'data', 'air', 'stations.json'), 'utf8')) as { prsaStations: Record<string, string> };
+    const [uci, code] = Object.entries(meta.prsaStations)[0]!;
+    // One UCI station, one hour, with a value that differs from the bundled one: a revision of a stored key.
+    const csv = path.join(dir, 'uci.csv');
+    fs.writeFileSync(csv, `year,month,day,hour,PM2.5,PM10,SO2,NO2,CO,O3,station\n2016,12,20,0,1,2,3,4,500,6,${uci}\n`);
+    const map = path.join(dir, 'my-map.json');
+    fs.writeFileSync(map, JSON.stringify({ prsaStations: { [uci]: code } }));
+    const r = cli(['air', 'import', '--format', 'prsa', '--stations', map, '--json', csv], db.env);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout) as { accepted: number; updated: number; inserted: number };
+    assert.equal(summary.accepted, 6, 'six pollutants of one station-hour');
+    assert.equal(summary.inserted + summary.updated, 6);
+    const missing = cli(['air', 'import', '--format', 'prsa', '--stations', path.join(dir, 'nope.json'), csv], db.env);
+    assert.equal(missing.code, 4, 'a missing map is an error, not a silent fallback');
+    assert.match(missing.stderr, /--stations .*nope\.json: cannot read the UCI station map/);
+  });
 });
