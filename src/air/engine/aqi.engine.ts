@@ -322,6 +322,9 @@ export function realtimeAqi(row: HourlyConcentrations, opts?: AqiOptions): AqiRe
  * value means missing (NA). Returns the AQI, or -1 when none is published. Same rules and defaults as realtimeAqi
  * (completeness per standard, DEFAULT_EXEMPT), without '/' flags or notes.
  */
+/** DEFAULT_EXEMPT as a mask in table order, for the packed path. */
+const PACKED_EXEMPT_2026: readonly boolean[] = tableOrder.map((p) => DEFAULT_EXEMPT.includes(p));
+
 export function realtimeAqiPacked(milli: ArrayLike<number>, offset: number, std: ChinaStandard, so2_24hMilli = -1): number {
   const tables = std === 'hj633-2026' ? PACKED_2026 : PACKED_2012;
   const r26 = std === 'hj633-2026';
@@ -330,8 +333,8 @@ export function realtimeAqiPacked(milli: ArrayLike<number>, offset: number, std:
   for (let j = 0; j < 6; j++) {
     let num = milli[offset + j]!;
     if (num < 0) {
-      // DEFAULT_EXEMPT (PM10, index 2) never blocks under 2026; under 2012 nothing is exempt.
-      if (j !== 2 || !r26) missing = true;
+      // DEFAULT_EXEMPT never blocks under 2026; under 2012 nothing is exempt.
+      if (!r26 || !PACKED_EXEMPT_2026[j]) missing = true;
       continue;
     }
     if (r26) {
