@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { fieldError } from '../platform/errors.ts';
 import { isoInZone } from '../platform/time.ts';
 import { cityDailyAqi, cityRealtimeAqi, dailyFromHourly, epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiOptions, type AqiResult, type ChinaStandard, type HourlyConcentrations } from './engine/aqi.engine.ts';
-import { platformNames, pollutants, type Pollutant } from './model.ts';
+import { cityId, platformNames, pollutants, STATION_CODE, type Pollutant } from './model.ts';
 import { effectiveExempt, type AirStore } from './air.store.ts';
 
 export type AqiStandardParam = 'auto' | 'hj633-2012' | 'hj633-2026' | 'epa';
@@ -215,8 +215,8 @@ export function airAqiRoutes(aqi: AirAqi) {
             'Hourly = the national platform\'s real-time AQI (1-hour values; PM against the 24-hour breakpoints); daily = 24-h means and the O3 daily maximum 8-h mean with GB 3095 validity rules. A city value is the mean of its stations\' concentrations, then IAQI. standard=auto picks HJ 633-2026 from 2026-03-01 00:00 Asia/Shanghai. HJ 633-2026 completeness: with a non-exempt pollutant missing the AQI is published only when > 100; exemptions are per station (POST /api/air/stations `exempt`, default PM10 when not known); for a city a pollutant is exempt only when exempt at every station.',
           querystring: z
             .object({
-              city: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional(),
-              station: z.string().regex(/^[0-9A-Za-z]{1,12}$/).optional(),
+              city: cityId.optional(),
+              station: z.string().regex(STATION_CODE).optional(),
               date: z.iso.date(),
               period: z.enum(['hour', 'day']).default('hour'),
               standard: z.enum(['auto', 'hj633-2012', 'hj633-2026', 'epa']).default('auto'),
@@ -250,7 +250,7 @@ export function airAqiRoutes(aqi: AirAqi) {
         schema: {
           tags: ['air'],
           summary: '各站点最新实时 AQI（地图用）/ latest real-time AQI of every station (for the map)',
-          querystring: z.object({ city: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional() }).strict(),
+          querystring: z.object({ city: cityId.optional() }).strict(),
           response: {
             200: z.object({
               items: z.array(aqiItem.extend({ station: z.string(), name: z.string(), nameEn: z.string().nullable(), cityId: z.string().nullable(), cityName: z.string(), lat: z.number(), lon: z.number() })),

@@ -5,7 +5,7 @@
  * are validated in a few tens of milliseconds this way.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { flags, periods, pollutants, type Flag, type Period, type Pollutant } from './model.ts';
+import { flags, ISO_WITH_OFFSET, periods, pollutants, STATION_CODE, type Flag, type Period, type Pollutant } from './model.ts';
 
 /** One validated observation, time as epoch milliseconds (the end of the averaging hour). */
 export type ObservationRow = { station: string; time: number; pollutant: Pollutant; period: Period; value: number | null; flag: Flag };
@@ -31,8 +31,7 @@ export type ParsedBatch = {
   positions?: { index: number | null; line: number | null }[];
 };
 
-export const STATION_CODE = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$/;
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+export { STATION_CODE };
 const HOUR = 3_600_000;
 const MIN_TIME = Date.UTC(1970, 0, 1);
 const MAX_TIME = Date.UTC(2100, 0, 1);

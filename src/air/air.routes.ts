@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../http/problem.ts';
-import { periods, pollutants } from './model.ts';
+import { cityId, instant, periods, pollutants } from './model.ts';
 import { parseCsvBatch, parseJsonBatch, STATION_CODE } from './air.ingest.ts';
 import { parseBatchBody, rowErrorSchema, sendBatchResult } from './batch.http.ts';
 import type { AirService } from './air.service.ts';
@@ -13,14 +13,14 @@ export type AirRouteOptions = { bodyLimit: number; maxRows: number; mqtt: () => 
 const tags = ['air'];
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 const code = z.string().regex(STATION_CODE).describe('national station code, e.g. 1029A');
-const isoWithOffset = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, 'ISO 8601 with offset, e.g. 2026-03-15T08:00:00+08:00');
+const isoWithOffset = instant;
 
 const stationInput = z
   .object({
     code,
     name: z.string().trim().min(1).max(100),
     nameEn: z.string().trim().min(1).max(100).nullable().default(null),
-    cityId: z.string().regex(/^[a-z0-9_-]{1,40}$/).describe('platform city id (GET /api/geo/cities), e.g. shijiazhuang'),
+    cityId,
     cityName: z.string().trim().min(1).max(100).describe('as published, e.g. 石家庄市'),
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),

@@ -4,6 +4,17 @@
  * Instants are ISO 8601 with offset; hours are labelled by their END in Asia/Shanghai, as the national
  * platform does (timepoint 10:00 = the hour 09:00–10:00).
  */
+import { z } from 'zod';
+
+/** A platform city id (the `city` table, GET /api/geo/cities), e.g. shijiazhuang. */
+export const CITY_ID = /^[a-z0-9_-]{1,40}$/;
+/** A national station code, e.g. 1029A. */
+export const STATION_CODE = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$/;
+/** An instant: ISO 8601 with a UTC offset (or Z), seconds and fractions optional. */
+export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+/** The same as zod schemas for routes. */
+export const cityId = z.string().regex(CITY_ID).describe('platform city id (GET /api/geo/cities), e.g. shijiazhuang');
+export const instant = z.string().regex(ISO_WITH_OFFSET, 'ISO 8601 with offset, e.g. 2026-12-01T20:00:00+08:00');
 
 export const pollutants = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3'] as const;
 export type Pollutant = (typeof pollutants)[number];

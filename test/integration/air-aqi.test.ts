@@ -87,6 +87,13 @@ describe(`AQI API on the bundled monitoring data (${testDb})`, () => {
     assert.equal(bad.body.errors[0].field, 'ruleSet');
   });
 
+  it('accepts every station code that registration accepts (e.g. X-01.b), answering for unknown ones by name', async () => {
+    const r = await get('/api/air/aqi?station=X-01.b&date=2026-03-15');
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0].field, 'station');
+    assert.match(r.body.errors[0].message, /unknown station: X-01\.b/, 'checked against the stations, not refused by its shape');
+  });
+
   it('refuses bad queries naming the field', async () => {
     for (const [qs, field] of [
       ['date=2026-03-15', 'city'],

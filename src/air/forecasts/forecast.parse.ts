@@ -3,7 +3,7 @@
  * Every bad row is reported with its position (array index or CSV line), the field and the reason;
  * good rows are kept.
  */
-import { pollutants, type Pollutant } from '../model.ts';
+import { CITY_ID, ISO_WITH_OFFSET, pollutants, type Pollutant } from '../model.ts';
 import { dateInZone, daysBetween } from '../../platform/time.ts';
 import { normalizePollutant, readCsvBody, TooManyRows, type RowError } from '../air.ingest.ts';
 
@@ -29,14 +29,12 @@ export type ParsedForecasts = {
   positions: { index: number | null; line: number | null }[];
 };
 
-export const CITY_ID = /^[a-z0-9_-]{1,40}$/;
 /** A forecasting body's short name, e.g. hebei-emc, bj-emc, cma-regional. */
 export const SOURCE_ID = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 /** The platform's own forecast: a submitted forecast may not use its name. */
 export const BASELINE_SOURCE = 'xietong-baseline';
 /** How far ahead a forecast may reach (days after the issue day): regional forecasts go up to 7–10 days. */
 export const MAX_LEAD_DAYS = 10;
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Pos = { index: number | null; line: number | null };

@@ -5,6 +5,7 @@ import { problemSchema } from '../../http/problem.ts';
 import { fieldError } from '../../platform/errors.ts';
 import { parseBatchBody, rowErrorSchema, sendBatchResult } from '../batch.http.ts';
 import type { AirAqi } from '../air.aqi.ts';
+import { cityId, instant } from '../model.ts';
 import { evaluateCityWarning, ruleSetVersions } from '../warnings/evaluate.ts';
 import { ruleSetFor, type WarningRules } from '../warnings/rules.ts';
 import { MAX_LEAD_DAYS, parseForecastCsv, parseForecastJson, SOURCE_ID } from './forecast.parse.ts';
@@ -14,9 +15,7 @@ export type ForecastRouteOptions = { bodyLimit: number; maxRows: number };
 
 const tags = ['air'];
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const cityId = z.string().regex(/^[a-z0-9_-]{1,40}$/).describe('platform city id, e.g. shijiazhuang');
 const date = z.iso.date();
-const instant = z.iso.datetime({ offset: true });
 
 const rowError = rowErrorSchema;
 const submitResult = z

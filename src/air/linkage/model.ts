@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cityId, instant } from '../model.ts';
 import { webhookUrlMaxLength } from './webhook.guard.ts';
 
 const parsedUrl = (u: string): URL | null => {
@@ -39,10 +40,8 @@ export function actionFor(previous: WarningLevel, next: WarningLevel): WarningAc
 /** The provinces of the Beijing–Tianjin–Hebei region: every city of theirs is notified of the others' warnings. */
 export const regionProvinces = ['beijing', 'tianjin', 'hebei'] as const;
 
-export const cityId = z.string().regex(/^[a-z0-9_-]{1,40}$/).describe('platform city id (GET /api/geo/cities), e.g. shijiazhuang');
+export { cityId, instant };
 export const text = z.object({ zh: z.string().trim().min(1).max(2000), en: z.string().trim().min(1).max(2000) }).strict();
-const isoWithOffset = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, 'ISO 8601 with offset, e.g. 2026-12-01T20:00:00+08:00');
-export const instant = isoWithOffset;
 export const ruleSetRef = z
   .object({ id: z.string().trim().min(1).max(100).describe('e.g. jjj-2018 or hebei-2024'), version: z.union([z.string().trim().min(1).max(40), z.number().int().min(0)]).transform(String) })
   .strict()
