@@ -7,10 +7,8 @@ import type { AddressInfo } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startTestEnv, testDb, type TestEnv } from '../support/harness.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
-import { migrateToLatest } from '../../src/platform/migrate.ts';
-import { allMigrations } from '../../src/migrations.ts';
 import { readCities, seedCities } from '../../src/geo/geo.routes.ts';
-import { LinkageService, LinkageStore, linkageMigrations, linkageRoutes, type LinkageTables } from '../../src/air/linkage/index.ts';
+import { LinkageService, LinkageStore, linkageRoutes, type LinkageTables } from '../../src/air/linkage/index.ts';
 
 const brokerUrl = testBrokerUrl;
 type Json = Record<string, any>;
@@ -66,7 +64,6 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
   let env: TestEnv;
   let app: App;
   let service: LinkageService;
-  let ownApp = false;
   let base: string;
   let hookServer: http.Server;
   let hookUrl: string;
@@ -105,23 +102,10 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
     assert.equal(env.config.webhookAllowPrivate, true);
     const db = env.platform.handle.db;
     await seedCities(db, readCities());
-    const wiredService = (env.platform as { linkage?: LinkageService }).linkage;
-    if (wiredService && wiredService.allowsPrivateWebhooks === env.config.webhookAllowPrivate) {
-      // Wired into openPlatform/createApp: test that wiring.
-      service = wiredService;
-      app = env.app;
-    } else {
-      // Not (yet) wired (or XIETONG_WEBHOOK_ALLOW_PRIVATE not passed on): the same composition, built here.
-      await migrateToLatest(db, { ...allMigrations, ...linkageMigrations });
-      ownApp = true;
-      service = new LinkageService(new LinkageStore(db.withTables<LinkageTables>()), {
-        changes: env.platform.changes,
-        mqtt: { url: brokerUrl, prefix },
-        delivery: { timeoutMs: 2000, allowPrivateNetworks: env.config.webhookAllowPrivate },
-        heartbeatMs: 1000,
-      });
-      app = await buildApp({ config: env.config, db, dbKind: env.platform.handle.kind, version: 'test', logger: false }, [(a) => linkageRoutes(service)(a)]);
-    }
+    // The service wired by openPlatform/createApp, with the configuration of this deployment.
+    service = env.platform.linkage;
+    assert.equal(service.allowsPrivateWebhooks, true, 'XIETONG_WEBHOOK_ALLOW_PRIVATE reaches the wired service');
+    app = env.app;
     service.start();
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -167,7 +151,6 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
       await sub.publishAsync(`${prefix}/shijiazhuang`, '', { qos: 1, retain: true }).catch(() => {});
       await sub.endAsync().catch(() => {});
     }
-    if (ownApp) await service?.close();
     await new Promise<void>((r) => (hookServer ? hookServer.close(() => r()) : r()));
     await env?.close();
   });
@@ -377,7 +360,6 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
       assert.equal(env2.config.webhookAllowPrivate, false, 'the switch is off by default');
       const db2 = env2.platform.handle.db;
       await seedCities(db2, readCities());
-      if (!(env2.platform as { linkage?: LinkageService }).linkage) await migrateToLatest(db2, { ...allMigrations, ...linkageMigrations });
       // rebind.example.test stands for a name whose DNS answer changed to a loopback address after registration.
       const resolved: string[] = [];
       service2 = new LinkageService(new LinkageStore(db2.withTables<LinkageTables>()), {
@@ -407,10 +389,9 @@ describe(`air: joint warnings and regional linkage (${testDb})`, () => {
         'http://[fd00::1]/hook',
         'https://user:secret@hooks.example.com/hook',
       ];
-      const apps: App[] = [app2];
-      // The wired service of the default configuration refuses as well.
-      if ((env2.platform as { linkage?: LinkageService }).linkage) apps.push(env2.app);
-      for (const a of apps) {
+      // The wired service of the default configuration refuses, and so does the one built here for delivery.
+      assert.equal(env2.platform.linkage.allowsPrivateWebhooks, false);
+      for (const a of [env2.app, app2]) {
         for (const url of refused) {
           const r = await call2(a, 'POST', '/api/air/webhooks', bj2, { cityId: 'beijing', url });
           assert.equal(r.status, 400, `${url}: ${JSON.stringify(r.body)}`);
