@@ -2,13 +2,10 @@
  * Skill study of the baseline daily-AQI forecast (forecast.ts) on the UCI Beijing multi-site data.
  * A script (reads files, prints Markdown), not part of the engine. Regenerate the report with:
  *
- *   node --import tsx src/air/warnings/skill.ts > docs/forecast-skill.md
+ *   node --import tsx src/air/warnings/skill.ts --model-out data/air/forecast-model.json > docs/forecast-skill.md
  *
  * Optional arguments: the PRSA directory (default ../shared/data/air/prsa relative to the repo root).
- *
- * Daily AQI: by default the shared AQI engine (src/air/engine/, all six pollutants). `--pm-local` uses instead a
- * MINIMAL LOCAL IAQI for PM2.5 and PM10 only (HJ 633-2012 24-hour breakpoints, IAQI rounded up), written while the
- * shared engine had no published API; kept for comparison and as a fallback.
+ * Daily AQI: the shared AQI engine (src/air/engine/, all six pollutants).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,31 +15,12 @@ import { buildTimeline, evaluateTimeline, type CityInput, type DailyForecast } f
 import { levelRank, parseWarningRules, type RuleSet, type WarningLevel } from './rules.ts';
 import { addDays, calibrateEventThreshold, fitBlend, forecastBlend, forecastClimatology, forecastPersistence, scoreForecasts, type DailyAqi, type ShippedForecastModel, type Skill } from './forecast.ts';
 
-const IAQI = [0, 50, 100, 150, 200, 300, 400, 500];
-export const PM25_24H = [0, 35, 75, 115, 150, 250, 350, 500];
-export const PM10_24H = [0, 50, 150, 250, 350, 420, 500, 600];
-
-/** IAQI of a 24-h mean by linear interpolation, rounded up; above the top breakpoint 500. */
-export function iaqi24h(bp: readonly number[], c: number): number {
-  if (c >= bp[bp.length - 1]!) return 500;
-  for (let i = 1; i < bp.length; i++) {
-    if (c <= bp[i]!) {
-      const lo = bp[i - 1]!, hi = bp[i]!;
-      // Rounded to 1e-9 first so that an exact breakpoint does not ceil up by floating-point noise.
-      const v = ((IAQI[i]! - IAQI[i - 1]!) * (c - lo)) / (hi - lo) + IAQI[i - 1]!;
-      return Math.ceil(Math.round(v * 1e9) / 1e9);
-    }
-  }
-  return 500;
-}
-
-export type AqiMode = 'engine' | 'pm-local';
 const POLLUTANTS = ['PM2.5', 'PM10', 'SO2', 'NO2', 'CO', 'O3'] as const;
 
 /**
  * City daily AQI from the PRSA files: city hourly concentration = mean of the stations reporting that hour
- * (CO converted to mg/m³); then either the shared AQI engine's daily AQI (all six pollutants, GB 3095 validity,
- * HJ 633-2012, missing pollutants do not block: completeness 'any'), or the minimal local PM-only IAQI.
+ * (CO converted to mg/m³); then the shared AQI engine's daily AQI (all six pollutants, GB 3095 validity,
+ * HJ 633-2012, missing pollutants do not block: completeness 'any').
  * PRSA hour h (0–23) is taken as the h-th hour of the day (index h of dailyFromHourly).
  */
 export type CityHours = { acc: Map<string, Float64Array>; stations: number };
@@ -83,25 +61,17 @@ function mean(a: Float64Array, hour: number, k: number): number | null {
   return n > 0 ? a[(hour * 6 + k) * 2]! / n : null;
 }
 
-export function loadCityDaily(dir: string, mode: AqiMode = 'engine'): { days: DailyAqi[]; stations: number } {
-  return cityDaily(readCityHours(dir), mode);
+export function loadCityDaily(dir: string): { days: DailyAqi[]; stations: number } {
+  return cityDaily(readCityHours(dir));
 }
 
-export function cityDaily({ acc, stations }: CityHours, mode: AqiMode = 'engine'): { days: DailyAqi[]; stations: number } {
+export function cityDaily({ acc, stations }: CityHours): { days: DailyAqi[]; stations: number } {
   const days: DailyAqi[] = [...acc.keys()].sort().map((date) => {
     const a = acc.get(date)!;
-    if (mode === 'engine') {
-      const hours: HourlyConcentrations[] = Array.from({ length: 24 }, (_, h) => ({
-        pm25: mean(a, h, 0), pm10: mean(a, h, 1), so2: mean(a, h, 2), no2: mean(a, h, 3), co: mean(a, h, 4), o3: mean(a, h, 5),
-      }));
-      return { date, aqi: dailyFromHourly(hours, { standard: 'hj633-2012', completeness: 'any' }).result.aqi };
-    }
-    const parts: number[] = [];
-    for (const [k, bp] of [[0, PM25_24H], [1, PM10_24H]] as const) {
-      const v = Array.from({ length: 24 }, (_, h) => mean(a, h, k)).filter((x): x is number => x !== null);
-      if (v.length >= 20) parts.push(iaqi24h(bp, v.reduce((s, x) => s + x, 0) / v.length));
-    }
-    return { date, aqi: parts.length ? Math.max(...parts) : null };
+    const hours: HourlyConcentrations[] = Array.from({ length: 24 }, (_, h) => ({
+      pm25: mean(a, h, 0), pm10: mean(a, h, 1), so2: mean(a, h, 2), no2: mean(a, h, 3), co: mean(a, h, 4), o3: mean(a, h, 5),
+    }));
+    return { date, aqi: dailyFromHourly(hours, { standard: 'hj633-2012', completeness: 'any' }).result.aqi };
   });
   return { days, stations };
 }
@@ -130,10 +100,9 @@ const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%
 function main() {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   const args = process.argv.slice(2);
-  const mode: AqiMode = args.includes('--pm-local') ? 'pm-local' : 'engine';
   const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--model-out') ?? path.resolve(root, '../shared/data/air/prsa');
   const cityHours = readCityHours(dir);
-  const { days, stations } = cityDaily(cityHours, mode);
+  const { days, stations } = cityDaily(cityHours);
   const train = days.filter((d) => d.date >= '2013-03-01' && d.date <= '2015-12-31');
   const test = days.filter((d) => d.date >= '2016-01-01' && d.date <= '2017-02-28');
   const map = new Map(days.filter((d) => d.aqi != null).map((d) => [d.date, d.aqi!]));
@@ -182,7 +151,7 @@ function main() {
     if (!file) throw new Error('--model-out needs a file name');
     const shipped: ShippedForecastModel = {
       ...model,
-      trainedOn: { data: 'UCI Beijing multi-site air-quality data (PRSA), city mean of the stations', stations, from: '2013-03-01', to: '2015-12-31', aqi: mode === 'engine' ? 'HJ 633-2012 daily AQI (shared engine)' : 'PM-only local IAQI' },
+      trainedOn: { data: 'UCI Beijing multi-site air-quality data (PRSA), city mean of the stations', stations, from: '2013-03-01', to: '2015-12-31', aqi: 'HJ 633-2012 daily AQI (shared engine)' },
       skillReport: 'docs/forecast-skill.md',
       eventThresholds: calibrated.map((c) => ({ lead: c.lead, threshold: c.threshold })),
     };
@@ -195,7 +164,7 @@ function main() {
   const out: string[] = [];
   out.push('# Baseline daily-AQI forecast: method and measured skill');
   out.push('');
-  out.push(`Generated by \`node --import tsx src/air/warnings/skill.ts${mode === 'pm-local' ? ' --pm-local' : ''} --model-out data/air/forecast-model.json > docs/forecast-skill.md\` (do not edit by hand).`);
+  out.push(`Generated by \`node --import tsx src/air/warnings/skill.ts --model-out data/air/forecast-model.json > docs/forecast-skill.md\` (do not edit by hand).`);
   out.push('');
   out.push('## Method (src/air/warnings/forecast.ts)');
   out.push('');
@@ -211,16 +180,9 @@ function main() {
   out.push('');
   out.push(`- UCI Beijing multi-site data (../shared/data/air/prsa, ${stations} stations, hourly, 2013-03-01..2017-02-28, CC BY 4.0).`);
   out.push('- City hourly concentration = mean of the stations reporting that hour (CO converted to mg/m³).');
-  if (mode === 'engine') {
-    out.push('- Daily AQI = the shared AQI engine (`dailyFromHourly` in src/air/engine/aqi.engine.ts, HJ 633-2012, all six');
-    out.push('  pollutants, O3 as daily maximum 8-hour mean, GB 3095 validity: ≥ 20 hourly values per 24-h mean) on the');
-    out.push("  city's 24 hourly rows; a missing pollutant does not block the day (completeness `any`). The script also has a");
-    out.push('  minimal local PM2.5/PM10-only IAQI (`--pm-local`), written before the engine published its API.');
-  } else {
-    out.push('- Daily AQI = max(IAQI PM2.5, IAQI PM10), HJ 633-2012 24-hour breakpoints, IAQI rounded up, a 24-h mean valid');
-    out.push('  with ≥ 20 hours — the minimal local IAQI of the script (`--pm-local`); SO2, NO2, CO and O3 are ignored,');
-    out.push('  which under-counts summer O3 days but hardly changes the > 200 days (PM2.5 is primary in winter episodes).');
-  }
+  out.push('- Daily AQI = the shared AQI engine (`dailyFromHourly` in src/air/engine/aqi.engine.ts, HJ 633-2012, all six');
+  out.push('  pollutants, O3 as daily maximum 8-hour mean, GB 3095 validity: ≥ 20 hourly values per 24-h mean) on the');
+  out.push("  city's 24 hourly rows; a missing pollutant does not block the day (completeness `any`).");
   out.push(`- Train: 2013-03-01..2015-12-31 (${train.filter((d) => d.aqi != null).length} valid days, ${trainEvents} with AQI > 200).`);
   out.push(`- Test: targets 2016-01-01..2017-02-28 (${testValid.length} valid days, ${events} with AQI > 200). Days with`);
   out.push('  a missing issue-day or target value are skipped (same pairs for every method at a given lead).');
