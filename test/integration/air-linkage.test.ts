@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { waitFor as pollFor } from '../support/wait.ts';
 import { brokerUrl as testBrokerUrl, ensureTestBroker } from '../support/mqtt-broker.ts';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -13,15 +14,8 @@ import { LinkageService, LinkageStore, linkageRoutes, type LinkageTables } from 
 const brokerUrl = testBrokerUrl;
 type Json = Record<string, any>;
 
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Linkage events arrive fast: poll every 50 ms, 5 s by default. */
+const waitFor = <T,>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000) => pollFor<T>(what, check, timeoutMs, 50);
 
 type SseEvent = { id: string | null; event: string; data: string };
 type SseClient = { events: SseEvent[]; comments: string[]; status: number; contentType: string; close(): void };

@@ -1,30 +1,11 @@
 import { after, before, describe, it } from 'node:test';
-import { brokerUrl as testBrokerUrl, ensureTestBroker } from '../support/mqtt-broker.ts';
+import { brokerUrl, connectPublisher, ensureTestBroker } from '../support/mqtt-broker.ts';
+import { waitFor } from '../support/wait.ts';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { startTestEnv, testDb, type TestEnv } from '../support/harness.ts';
 import { AirMqttSubscriber } from '../../src/air/index.ts';
-
-export const brokerUrl = testBrokerUrl;
-
-/** Connects a publisher; fails with a clear message when the broker is not there (the test is never skipped). */
-export async function connectPublisher(clientId: string): Promise<MqttClient> {
-  try {
-    return await mqtt.connectAsync(brokerUrl, { clientId, reconnectPeriod: 0, connectTimeout: 5000 });
-  } catch (e) {
-    throw new Error(`MQTT broker not reachable at ${brokerUrl} (start Mosquitto, or set XIETONG_TEST_MQTT_URL): ${(e as Error).message}`);
-  }
-}
-
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe(`air: MQTT ingestion through Mosquitto (${testDb})`, () => {
   let env: TestEnv;

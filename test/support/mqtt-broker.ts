@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
 import { projectRoot } from './harness.ts';
 
 /**
@@ -33,4 +34,13 @@ export async function ensureTestBroker(): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the test MQTT broker (mosquitto -c test/mosquitto.conf, 127.0.0.1:1884) did not start: install mosquitto (apt-get install mosquitto)');
+}
+
+/** Connects a publisher; fails with a clear message when the broker is not there (the test is never skipped). */
+export async function connectPublisher(clientId: string): Promise<MqttClient> {
+  try {
+    return await mqtt.connectAsync(brokerUrl, { clientId, reconnectPeriod: 0, connectTimeout: 5000 });
+  } catch (e) {
+    throw new Error(`MQTT broker not reachable at ${brokerUrl} (start Mosquitto, or set XIETONG_TEST_MQTT_URL): ${(e as Error).message}`);
+  }
 }
