@@ -21,17 +21,17 @@
  * the good rows are still written and every rejected row is listed on stderr with line and field).
  */
 import fs from 'node:fs';
+import { toCsvLine } from '../platform/csv.ts';
+import { primaryText } from './engine/aqi.match.ts';
 import { EXIT } from '../platform/cli-error.ts';
 import { Option, type Command } from 'commander';
-import { platformNames, pollutants, type Pollutant } from './model.ts';
+import { pollutants, type Pollutant } from './model.ts';
 import { epaAqi, epaNowcastAqi, realtimeAqi, standardFor, type AqiOptions, type AqiResult, type ChinaStandard, type Conc } from './engine/aqi.engine.ts';
 import { cnemcHourly, detectO3HourColumn, parseCnemc, parsePrsa, type RowError } from './engine/aqi.parse.ts';
 
 
 type StandardOption = 'auto' | ChinaStandard | 'epa';
 
-const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-const primaryNames = (r: AqiResult): string => r.primary.map((p: Pollutant) => platformNames[p]).join(',');
 const fmt = (v: number | null): string => (v === null ? 'NA' : String(v));
 
 export type AqiFileResult = { csv: string; rows: number; errors: RowError[] };
@@ -99,7 +99,7 @@ export function aqiCsv(text: string, format: 'cnemc' | 'prsa', standard: Standar
       const h = cnemcHourly(row, o3Column);
       // A single snapshot has no history for NowCast: EPA is applied to the 1-hour PM values as they are.
       const r = standard === 'epa' ? epaAqi({ pm25: h.pm25, pm10: h.pm10 }) : realtimeAqi(h, opts(row.stationcode, row.time));
-      lines.push([csvField(row.stationcode), csvField(row.timepointRaw), fmt(r.aqi), csvField(primaryNames(r)), fmt(r.level)].join(','));
+      lines.push(toCsvLine([row.stationcode, row.timepointRaw, fmt(r.aqi), primaryText(r.primary), fmt(r.level)]));
     }
     return { csv: `${lines.join('\n')}\n`, rows: rows.length, errors };
   }
@@ -117,10 +117,7 @@ export function aqiCsv(text: string, format: 'cnemc' | 'prsa', standard: Standar
       if (hist.pm10.length > 12) hist.pm10.pop();
       r = epaNowcastAqi(hist);
     } else r = realtimeAqi(row, opts(row.station, row.time));
-    const c = (v: number | null) => (v === null ? 'NA' : String(v));
-    lines.push(
-      [csvField(row.station), row.time, c(row.pm25), c(row.pm10), c(row.so2), c(row.no2), c(row.co), c(row.o3), fmt(r.aqi), csvField(primaryNames(r)), fmt(r.level)].join(','),
-    );
+    lines.push(toCsvLine([row.station, row.time, fmt(row.pm25), fmt(row.pm10), fmt(row.so2), fmt(row.no2), fmt(row.co), fmt(row.o3), fmt(r.aqi), primaryText(r.primary), fmt(r.level)]));
   }
   return { csv: `${lines.join('\n')}\n`, rows: rows.length, errors };
 }

@@ -14,6 +14,7 @@
  * This is the shell around the pure engine: it reads files, measures time and memory, and writes the output.
  */
 import fs from 'node:fs';
+import { toCsvLine } from '../platform/csv.ts';
 import { CliError, EXIT } from '../platform/cli-error.ts';
 import { parse } from 'csv-parse/sync';
 import type { Command } from 'commander';
@@ -193,21 +194,21 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   // ---- write
   const tw = performance.now();
   const outHeader = [...header, 'arrival', 'transfers', 'itinerary', 'error'];
-  const lines = [csvLine(outHeader)];
+  const lines = [toCsvLine(outHeader)];
   let answered = 0;
   let unreachable = 0;
   for (const r of rows) {
     const cells = header.map((_, i) => r.cells[i] ?? '');
     if (r.error) {
-      lines.push(csvLine([...cells, '', '', '', r.error]));
+      lines.push(toCsvLine([...cells, '', '', '', r.error]));
       continue;
     }
     answered++;
     const j = answers.get(r) ?? null;
     if (!j) {
       unreachable++;
-      lines.push(csvLine([...cells, '', '', '', '']));
-    } else lines.push(csvLine([...cells, formatClock(j.arrival), String(j.transfers), JSON.stringify(compactLegs(j)), '']));
+      lines.push(toCsvLine([...cells, '', '', '', '']));
+    } else lines.push(toCsvLine([...cells, formatClock(j.arrival), String(j.transfers), JSON.stringify(compactLegs(j)), '']));
   }
   try {
     await fs.promises.writeFile(o.outCsv, `${lines.join('\n')}\n`);
@@ -256,16 +257,6 @@ export function compactLegs(j: Journey): unknown[] {
         }
       : { mode: 'walk', from: l.from.id, to: l.to.id, dep: formatClock(l.departure), arr: formatClock(l.arrival), m: Math.round(l.distance) },
   );
-}
-
-function csvLine(cells: string[]): string {
-  return cells.map((c) => (/[",\n\r]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',');
-}
-
-/** Describes the network of a batch for messages. */
-export function describeNetwork(net: Network): string {
-  const s = net.stats;
-  return `${s.feeds} feed(s), ${s.servedStops} served stops, ${s.trips} trips, ${s.footpaths} footpaths (${s.generatedFootpaths} generated)`;
 }
 
 /**

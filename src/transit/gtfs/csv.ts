@@ -270,8 +270,3 @@ export class CsvTokenizer {
     return lf < 0 ? line : line + 1;
   }
 }
-
-/** Serializes one record the RFC 4180 way (quotes only when needed); used by tests and fixtures. */
-export function toCsvLine(fields: readonly string[]): string {
-  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',');
-}
