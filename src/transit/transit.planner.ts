@@ -2,7 +2,7 @@ import { AppError, fieldError } from '../platform/errors.ts';
 import { isoInZone, nowInZone, serviceTimeInstant } from '../platform/time.ts';
 import { arriveBy, buildNetwork, buildTimetable, departAfter, departureRange, findStop, formatClock, parseClock, type Journey, type Leg, type Network, type Place, type Timetable } from './engine/index.ts';
 import type { TransitService } from './transit.service.ts';
-import { qualify, type GtfsFeed } from './gtfs/feed.ts';
+import { qualify, unqualify, type GtfsFeed } from './gtfs/feed.ts';
 import { translationsFor } from './stop-search.ts';
 
 export type PlanQuery = {
@@ -129,18 +129,19 @@ export class TransitPlanner {
       if (e instanceof RangeError) throw fieldError('modes', `参数无效：${e.message}`, `invalid parameter: ${e.message}`);
       throw e;
     }
-    const feedOfStop = (id: string | null) => (id ? id.slice(0, id.indexOf(':')) : null);
+    const feedOfStop = (id: string | null) => (id ? (unqualify(id)?.feedId ?? null) : null);
     const used = new Set<string>();
     const tzOf = (id: string | null) => state.timezones.get(feedOfStop(id) ?? '') ?? TZ;
-    const at = (seconds: number, serviceDay: number, stopId: string | null) => isoInZone(serviceTimeInstant(date, seconds + 86400 * serviceDay, tzOf(stopId)), tzOf(stopId));
+    // Engine times are already on the query's service day (previous-day trips shifted by −24 h).
+    const at = (seconds: number, stopId: string | null) => isoInZone(serviceTimeInstant(date, seconds, tzOf(stopId)), tzOf(stopId));
     const itineraries = journeys.map((j) => {
       // The journey leaves when its first leg does (a range query's run time may be earlier).
       const departure = j.legs[0]?.departure ?? j.departure;
       return {
         departure: formatClock(departure),
         arrival: formatClock(j.arrival),
-        departureAt: at(departure, 0, firstStopId(j)),
-        arrivalAt: at(j.arrival, 0, firstStopId(j)),
+        departureAt: at(departure, firstStopId(j)),
+        arrivalAt: at(j.arrival, firstStopId(j)),
         duration: j.arrival - departure,
         transfers: j.transfers,
         legs: j.legs.map((l) => legView(l, used, at, state.names)),
@@ -176,7 +177,7 @@ function dedupe<T>(xs: T[]): T[] {
   });
 }
 
-type At = (seconds: number, serviceDay: number, stopId: string | null) => string;
+type At = (seconds: number, stopId: string | null) => string;
 type Names = {
   stops: Map<string, Record<string, string>>;
   routeShort: Map<string, Record<string, string>>;
@@ -207,9 +208,9 @@ function servicePeriod(f: GtfsFeed): [string, string] | null {
 function legView(l: Leg, used: Set<string>, at: At, names: Names) {
   const place = (p: Leg['from']) => ({ id: p.id, name: p.name, names: (p.id && names.stops.get(p.id)) || {}, lat: p.lat, lon: p.lon });
   if (l.kind === 'walk') {
-    return { mode: 'WALK', from: place(l.from), to: place(l.to), departure: formatClock(l.departure), arrival: formatClock(l.arrival), departureAt: at(l.departure, 0, l.from.id ?? l.to.id), arrivalAt: at(l.arrival, 0, l.to.id ?? l.from.id), duration: l.duration, distance: Math.round(l.distance) };
+    return { mode: 'WALK', from: place(l.from), to: place(l.to), departure: formatClock(l.departure), arrival: formatClock(l.arrival), departureAt: at(l.departure, l.from.id ?? l.to.id), arrivalAt: at(l.arrival, l.to.id ?? l.from.id), duration: l.duration, distance: Math.round(l.distance) };
   }
-  used.add(l.route.id.slice(0, l.route.id.indexOf(':')));
+  used.add(unqualify(l.route.id)?.feedId ?? l.route.id);
   return {
     mode: l.mode,
     routeType: l.routeType,
@@ -220,8 +221,8 @@ function legView(l: Leg, used: Set<string>, at: At, names: Names) {
     to: place(l.to),
     departure: formatClock(l.departure),
     arrival: formatClock(l.arrival),
-    departureAt: at(l.departure, 0, l.from.id),
-    arrivalAt: at(l.arrival, 0, l.to.id),
+    departureAt: at(l.departure, l.from.id),
+    arrivalAt: at(l.arrival, l.to.id),
     duration: l.arrival - l.departure,
     intermediateStops: l.intermediateStops.map((s) => ({ ...place(s.stop), arrival: formatClock(s.arrival), departure: formatClock(s.departure) })),
   };

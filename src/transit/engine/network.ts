@@ -845,7 +845,8 @@ export function activeServices(net: Network, date: string): Uint8Array {
 // Transfer rules (trip/route level)
 
 /** Stop `s` matches a rule stop (NONE = any stop; a station matches its children). */
-function stopMatches(net: Network, ruleStop: number, s: number): boolean {
+/** A transfer rule's stop matches stop `s`: no stop given, the stop itself, or its parent station. */
+export function stopMatches(net: Network, ruleStop: number, s: number): boolean {
   return ruleStop === NONE || ruleStop === s || net.stopParent[s] === ruleStop;
 }
 

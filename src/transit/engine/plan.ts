@@ -336,7 +336,7 @@ function toJourney(tt: Timetable, raw: RawJourney, from: Place, to: Place, rever
     }
     const w = st as Walk;
     let departure: number;
-    if (firstRide < 0) departure = reversed ? queryTime - totalWalk(steps) + walkBefore(steps, i) : queryTime + walkBefore(steps, i);
+    if (firstRide < 0) departure = reversed ? queryTime - walkBetween(steps, 0, steps.length) + walkBetween(steps, 0, i) : queryTime + walkBetween(steps, 0, i);
     else if (i < firstRide) departure = rideLegs[firstRide]!.departure - walkBetween(steps, i, firstRide);
     else {
       const prev = legs[legs.length - 1]!;
@@ -351,14 +351,6 @@ function toJourney(tt: Timetable, raw: RawJourney, from: Place, to: Place, rever
   return { departure, arrival, transfers: Math.max(0, rides - 1), legs };
 }
 
-function walkBefore(steps: { type: string; duration?: number }[], i: number): number {
-  let s = 0;
-  for (let k = 0; k < i; k++) s += steps[k]!.duration ?? 0;
-  return s;
-}
-function totalWalk(steps: { type: string; duration?: number }[]): number {
-  return walkBefore(steps, steps.length);
-}
 /** Walking time from step i (included) up to step j (excluded). */
 function walkBetween(steps: { type: string; duration?: number }[], i: number, j: number): number {
   let s = 0;

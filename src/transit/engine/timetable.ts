@@ -18,7 +18,7 @@
  * swapped pickup/drop-off, reversed links) that arrive-by queries run the same algorithm on.
  */
 import { NONE } from '../gtfs/feed.ts';
-import { activeServices, normalTransferTime, transferRequirement, typedBytes, type Network } from './network.ts';
+import { activeServices, normalTransferTime, stopMatches, transferRequirement, typedBytes, type Network } from './network.ts';
 import { addDays, normalizeDate } from './util.ts';
 
 export type Timetable = {
@@ -380,7 +380,7 @@ function buildLinks(tt: Timetable): void {
     const P = tt.tripPattern[t]!;
     return tt.patTimeBase[P]! + (t - tt.patTripStart[P]!) * len(P) + i;
   };
-  const matches = (ruleStop: number, s: number) => ruleStop === NONE || ruleStop === s || net.stopParent[s] === ruleStop;
+  const matches = (ruleStop: number, s: number) => stopMatches(net, ruleStop, s);
 
   for (const rule of net.rules) {
     if (rule.type !== 1 && rule.type !== 2 && rule.type !== 4) continue;
@@ -459,7 +459,6 @@ function rangeOf(a: number, b: number): number[] {
 
 function setLinks(tt: Timetable, entries: { key: number; from: number; to: number; pos: number; min: number; kind: number }[]) {
   entries.sort((x, y) => x.key - y.key || x.from - y.from || x.to - y.to);
-  const n = entries.length;
   const linkStart = new Int32Array(tt.patStops.length + 1);
   for (const e of entries) linkStart[e.key + 1]!++;
   for (let i = 0; i < tt.patStops.length; i++) linkStart[i + 1]! += linkStart[i]!;
@@ -472,7 +471,6 @@ function setLinks(tt: Timetable, entries: { key: number; from: number; to: numbe
   tt.patHasLinks = new Uint8Array(tt.patternCount);
   for (let P = 0; P < tt.patternCount; P++)
     if (linkStart[tt.patStopStart[P + 1]!]! > linkStart[tt.patStopStart[P]!]!) tt.patHasLinks[P] = 1;
-  void n;
 }
 
 /**
