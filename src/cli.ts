@@ -73,7 +73,7 @@ async function withPlatform<T>(config: Config, command: string, direct: (p: Plat
       EXIT.locked,
     );
   }
-  const p = await openPlatform(config, `xietong ${command}`);
+  const p = await openPlatform(config, `xietong ${command}`, { listen: false });
   try {
     return await direct(p);
   } finally {

@@ -44,8 +44,12 @@ export type Platform = {
   close(): Promise<void>;
 };
 
-/** Opens storage, runs migrations and wires the domain services. */
-export async function openPlatform(config: Config, command: string, opts: { now?: () => Date } = {}): Promise<Platform> {
+/**
+ * Opens storage, runs migrations and wires the domain services. On PostgreSQL a serving process listens for
+ * other processes' changes (caches, warning streams); a one-shot CLI command passes `listen: false` and
+ * opens no listening connection.
+ */
+export async function openPlatform(config: Config, command: string, opts: { now?: () => Date; listen?: boolean } = {}): Promise<Platform> {
   const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
   try {
     await migrateToLatest(handle.db, allMigrations);
@@ -55,7 +59,7 @@ export async function openPlatform(config: Config, command: string, opts: { now?
   }
   const changes = new ChangeFeed();
   const cache = new ResponseCache(changes);
-  if (config.databaseUrl) {
+  if (config.databaseUrl && opts.listen !== false) {
     try {
       await changes.listen(config.databaseUrl);
     } catch (e) {
