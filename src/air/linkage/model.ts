@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cityId, instant } from '../model.ts';
+import { LEVEL_NAMES, WARNING_LEVELS, warningAction, type WarningAction, type WarningLevel } from '../warnings/rules.ts';
 import { webhookUrlMaxLength } from './webhook.guard.ts';
 
 const parsedUrl = (u: string): URL | null => {
@@ -10,32 +11,17 @@ const parsedUrl = (u: string): URL | null => {
   }
 };
 
-/** Heavy-pollution warning levels (重污染天气预警), lowest first; `none` is the state without a warning. */
-export const warningLevels = ['none', 'yellow', 'orange', 'red'] as const;
-export type WarningLevel = (typeof warningLevels)[number];
+/** Heavy-pollution warning levels (重污染天气预警), lowest first; `none` is the state without a warning (warnings/rules.ts). */
+export const warningLevels = WARNING_LEVELS;
+export type { WarningLevel, WarningAction };
 export const issuableLevels = ['yellow', 'orange', 'red'] as const;
 export const warningActions = ['issue', 'raise', 'lower', 'lift'] as const;
-export type WarningAction = (typeof warningActions)[number];
 export const notificationStatuses = ['pending', 'delivered', 'acknowledged'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
 export const deliveryChannels = ['sse', 'mqtt', 'webhook'] as const;
 
-export const levelNames: Record<WarningLevel, { zh: string; en: string }> = {
-  none: { zh: '无预警', en: 'no warning' },
-  yellow: { zh: '黄色预警', en: 'yellow warning' },
-  orange: { zh: '橙色预警', en: 'orange warning' },
-  red: { zh: '红色预警', en: 'red warning' },
-};
-
-/** The action that moves a city from `previous` to `next`; null when nothing changes. */
-export function actionFor(previous: WarningLevel, next: WarningLevel): WarningAction | null {
-  const a = warningLevels.indexOf(previous);
-  const b = warningLevels.indexOf(next);
-  if (a === b) return null;
-  if (b === 0) return 'lift';
-  if (a === 0) return 'issue';
-  return b > a ? 'raise' : 'lower';
-}
+export const levelNames = LEVEL_NAMES;
+export const actionFor = warningAction;
 
 /** The provinces of the Beijing–Tianjin–Hebei region: every city of theirs is notified of the others' warnings. */
 export const regionProvinces = ['beijing', 'tianjin', 'hebei'] as const;

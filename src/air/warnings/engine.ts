@@ -25,7 +25,7 @@
  *
  * A forecast day > T therefore contributes 24 hours above T; two such days in a row, 48 hours.
  */
-import { WARNING_LEVELS, levelRank, type Clause, type Condition, type RuleSet, type WarningLevel } from './rules.ts';
+import { LEVEL_NAMES, WARNING_LEVELS, levelRank, warningAction, type Clause, type Condition, type RuleSet, type WarningAction, type WarningLevel } from './rules.ts';
 
 export type Text = { zh: string; en: string };
 export type HourSource = 'observed' | 'forecast-hourly' | 'forecast-daily';
@@ -248,12 +248,6 @@ export type WarningResult = {
   reason: Text;
 };
 
-const LEVEL_TEXT: Record<WarningLevel, Text> = {
-  none: { zh: '无预警', en: 'no warning' },
-  yellow: { zh: '黄色预警', en: 'yellow warning' },
-  orange: { zh: '橙色预警', en: 'orange warning' },
-  red: { zh: '红色预警', en: 'red warning' },
-};
 
 function describe(c: Condition, f: ConditionFinding): Text {
   const op = c.comparison === 'gt' ? '>' : '≥';
@@ -287,8 +281,8 @@ export function evaluateTimeline(tl: Timeline, ruleSet: RuleSet, at: string, hor
           clause: { id: clause.id, label: clause.label },
           findings,
           reason: {
-            zh: `${LEVEL_TEXT[lr.level].zh}（${ruleSet.title.zh}）：${clause.label.zh}。依据：${parts.map((p) => p.zh).join('；')}。`,
-            en: `${LEVEL_TEXT[lr.level].en} (${ruleSet.title.en}): ${clause.label.en}. Found: ${parts.map((p) => p.en).join('; ')}.`,
+            zh: `${LEVEL_NAMES[lr.level].zh}（${ruleSet.title.zh}）：${clause.label.zh}。依据：${parts.map((p) => p.zh).join('；')}。`,
+            en: `${LEVEL_NAMES[lr.level].en} (${ruleSet.title.en}): ${clause.label.en}. Found: ${parts.map((p) => p.en).join('; ')}.`,
           },
         };
       }
@@ -300,7 +294,7 @@ export function evaluateTimeline(tl: Timeline, ruleSet: RuleSet, at: string, hor
     level: 'none',
     clause: null,
     findings: [],
-    reason: { zh: `${LEVEL_TEXT.none.zh}（${ruleSet.title.zh}）：未满足任何预警条件。`, en: `${LEVEL_TEXT.none.en} (${ruleSet.title.en}): no warning condition is met.` },
+    reason: { zh: `${LEVEL_NAMES.none.zh}（${ruleSet.title.zh}）：未满足任何预警条件。`, en: `${LEVEL_NAMES.none.en} (${ruleSet.title.en}): no warning condition is met.` },
   };
 }
 
@@ -309,7 +303,7 @@ export function evaluateWarning(input: CityInput, ruleSet: RuleSet, opts: Evalua
   return evaluateTimeline(buildTimeline(input, opts), ruleSet, opts.at, opts.horizonHours);
 }
 
-export type LinkageAction = 'issue' | 'raise' | 'lower' | 'lift';
+export type LinkageAction = WarningAction;
 export type LevelChange = {
   city: string;
   action: LinkageAction;
@@ -339,7 +333,7 @@ export function diffLevels(previous: Readonly<Record<string, WarningLevel>>, nex
     const to = next[city] ?? 'none';
     for (const l of [from, to]) if (!WARNING_LEVELS.includes(l)) throw new RangeError(`unknown level ${String(l)} for ${city}`);
     if (from === to) continue;
-    const action: LinkageAction = from === 'none' ? 'issue' : to === 'none' ? 'lift' : levelRank(to) > levelRank(from) ? 'raise' : 'lower';
+    const action = warningAction(from, to)!;
     const notify = notifyOn.has(action);
     out.push({ city, action, from, to, notify, notifyCities: notify ? cities.filter((c) => c !== city) : [] });
   }

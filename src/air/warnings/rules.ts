@@ -14,6 +14,23 @@ export function levelRank(level: WarningLevel): number {
   return WARNING_LEVELS.indexOf(level);
 }
 
+export const LEVEL_NAMES: Record<WarningLevel, { zh: string; en: string }> = {
+  none: { zh: '无预警', en: 'no warning' },
+  yellow: { zh: '黄色预警', en: 'yellow warning' },
+  orange: { zh: '橙色预警', en: 'orange warning' },
+  red: { zh: '红色预警', en: 'red warning' },
+};
+
+export type WarningAction = 'issue' | 'raise' | 'lower' | 'lift';
+
+/** The action that moves a city from `previous` to `next`: none → level issue, up raise, down lower, → none lift; null when nothing changes. */
+export function warningAction(previous: WarningLevel, next: WarningLevel): WarningAction | null {
+  if (previous === next) return null;
+  if (next === 'none') return 'lift';
+  if (previous === 'none') return 'issue';
+  return levelRank(next) > levelRank(previous) ? 'raise' : 'lower';
+}
+
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
