@@ -72,13 +72,14 @@ function chinaOpts(time: string, standard: ChinaStandard, exempt: () => Pollutan
 export class AirAqi {
   constructor(private store: AirStore) {}
 
-  private async hours(codes: string[], date: string): Promise<Map<string, HourlyConcentrations[]>> {
+  /** Each station's hourly concentrations for `days` days from `date` (index h = the hour ending at h + 1). */
+  private async hours(codes: string[], date: string, days = 1): Promise<Map<string, HourlyConcentrations[]>> {
     const from = new Date(`${date}T00:00:00+08:00`);
-    const to = new Date(from.getTime() + 24 * 3600_000);
+    const to = new Date(from.getTime() + days * 24 * 3600_000);
     const rows = await sql<{ station: string; time: Date; pollutant: Pollutant; value: number | null; flag: string }>`
       SELECT station, time, pollutant, value::float8 AS value, flag FROM air_observation
       WHERE station = ANY(${codes}::text[]) AND period = '1h' AND time > ${from} AND time <= ${to}`.execute(this.store.db);
-    const out = new Map<string, HourlyConcentrations[]>(codes.map((c) => [c, Array.from({ length: 24 }, () => ({}) as HourlyConcentrations)]));
+    const out = new Map<string, HourlyConcentrations[]>(codes.map((c) => [c, Array.from({ length: days * 24 }, () => ({}) as HourlyConcentrations)]));
     for (const r of rows.rows) {
       const h = Math.round((new Date(r.time).getTime() - from.getTime()) / 3600_000) - 1;
       const hour = out.get(r.station)?.[h];
@@ -89,17 +90,47 @@ export class AirAqi {
     return out;
   }
 
-  async query(q: AqiQuery) {
+  /** The stations of a city (400 naming `city` when it has none) or the one station (400 naming `station` when unknown). */
+  private async stationsFor(q: { city?: string | undefined; station?: string | undefined }): Promise<{ code: string; exempt: unknown }[]> {
     if (!q.city === !q.station) throw fieldError(q.city ? 'station' : 'city', '请给出 city 或 station 之一', 'give exactly one of city or station');
-    let list: { code: string; exempt: unknown }[];
     if (q.station) {
       const s = await this.store.stationsByCode(this.store.db, [q.station]);
       if (!s.size) throw fieldError('station', `未知的监测站点：${q.station}`, `unknown station: ${q.station}`);
-      list = [...s.values()];
-    } else {
-      list = await this.store.db.selectFrom('air_station').select(['code', 'exempt']).where('city_id', '=', q.city!).orderBy('code').execute();
-      if (!list.length) throw fieldError('city', `该城市没有监测站点：${q.city}`, `no monitoring station in city: ${q.city}`);
+      return [...s.values()];
     }
+    const list = await this.store.db.selectFrom('air_station').select(['code', 'exempt']).where('city_id', '=', q.city!).orderBy('code').execute();
+    if (!list.length) throw fieldError('city', `该城市没有监测站点：${q.city}`, `no monitoring station in city: ${q.city}`);
+    return list;
+  }
+
+  /**
+   * The real-time AQI of one hour under a China standard: a station's (its own '/' flags applied by the engine),
+   * or a city's from its stations' rows (a pollutant exempt only when exempt or '/' at every station).
+   */
+  private chinaHour(rows: HourlyConcentrations[], exemptOf: ReturnType<typeof effectiveExempt>[], station: boolean, time: string, standard: ChinaStandard): AqiResult {
+    const opts = chinaOpts(time, standard, () =>
+      station ? exemptOf[0]!.pollutants : pollutants.filter((p) => exemptOf.every((e, i) => e.pollutants.includes(p) || !!rows[i]!.notMonitored?.includes(p))),
+    );
+    return station ? realtimeAqi(rows[0]!, opts) : cityRealtimeAqi(rows, opts);
+  }
+
+  /**
+   * A city's real-time AQI hour by hour for `days` days from `date` (standard by observation time), in one read:
+   * 24 values a day, the hours ending 01:00 … 24:00.
+   */
+  async cityHourlyAqi(city: string, date: string, days: number): Promise<(number | null)[]> {
+    const list = await this.stationsFor({ city });
+    const exemptOf = list.map((r) => effectiveExempt(r));
+    const hours = await this.hours(list.map((r) => r.code), date, days);
+    const series = list.map((r) => hours.get(r.code)!);
+    return Array.from({ length: days * 24 }, (_, h) => {
+      const time = hourEnd(date, h);
+      return this.chinaHour(series.map((s) => s[h]!), exemptOf, false, time, standardFor(time)).aqi;
+    });
+  }
+
+  async query(q: AqiQuery) {
+    const list = await this.stationsFor(q);
     const codes = list.map((r) => r.code);
     const exemptOf = list.map((r) => effectiveExempt(r));
     const hours = await this.hours(codes, q.date);
@@ -121,11 +152,7 @@ export class AirAqi {
               const back = Array.from({ length: Math.min(12, h + 1) }, (_, i) => h - i);
               return aqiView(epaNowcastAqi({ pm25: back.map((k) => mean('pm25', k)), pm10: back.map((k) => mean('pm10', k)) }), time);
             }
-            const rows = series.map((s) => s[h]!);
-            // A station's own '/' flags are applied by the engine; a city's only through `common`.
-            const opts = chinaOpts(time, std(time), () => (q.station ? exemptOf[0]!.pollutants : common((i) => rows[i]!.notMonitored)));
-            const r = q.station ? realtimeAqi(rows[0]!, opts) : cityRealtimeAqi(rows, opts);
-            return aqiView(r, time);
+            return aqiView(this.chinaHour(series.map((s) => s[h]!), exemptOf, !!q.station, time, std(time)), time);
           })
         : [
             (() => {

@@ -36,11 +36,7 @@ export async function evaluateCityWarning(
   const rs = inForce ?? versions[0]!;
   // The day of the hour ending at `at` (an hour ending at 00:00 belongs to the day before), and the three before it.
   const days = [3, 2, 1, 0].map((k) => local(atMs - 3600_000 - k * 86400_000));
-  const values: (number | null)[] = [];
-  for (const d of days) {
-    const r = await aqi.query({ city: q.city, date: d, period: 'hour', standard: 'auto' });
-    for (const item of r.items) values.push(item.aqi);
-  }
+  const values = await aqi.cityHourlyAqi(q.city, days[0]!, days.length);
   // Hours end at 01:00 … 24:00 of each day: keep those ending no later than `at`.
   const first = Date.parse(`${days[0]}T01:00:00+08:00`);
   const upTo = Math.max(0, Math.min(values.length, Math.floor((atMs - first) / 3600_000) + 1));
