@@ -202,7 +202,11 @@ export class LinkageService {
   }
 
   private async regionCity(tx: LinkageTx, cityId: string, field: string): Promise<CityRow> {
-    const c = (await this.regionCities(tx)).find((x) => x.id === cityId);
+    return this.inRegion(await this.regionCities(tx), cityId, field);
+  }
+
+  private inRegion(region: CityRow[], cityId: string, field: string): CityRow {
+    const c = region.find((x) => x.id === cityId);
     if (!c) {
       throw new AppError('validation', 400, 'error.validation', {}, [
         fieldErr(field, `不是京津冀区域的城市：${cityId}`, `not a city of the Beijing–Tianjin–Hebei region: ${cityId}`),
@@ -248,11 +252,12 @@ export class LinkageService {
     requestId?: string,
   ): Promise<WarningView> {
     const out = await this.db.transaction().execute(async (tx) => {
-      await this.regionCity(tx, cityId, 'cityId');
+      const region = await this.regionCities(tx);
+      this.inRegion(region, cityId, 'cityId');
       // Notification ids must follow commit order, or a stream past id n could miss a smaller id committed
-      // later: warning actions (rare) take one transaction-scoped lock, held until commit.
+      // later: warning actions (rare) take one transaction-scoped lock, held until commit. It also serialises
+      // the actions of each city.
       await this.store.lockNotificationOrder(tx);
-      await this.store.lockCity(tx, cityId);
       const prev = await this.store.latestWarning(tx, cityId);
       const previous = (prev?.level ?? 'none') as WarningLevel;
       if (a.replaces !== null && (!prev || prev.id !== a.replaces || previous === 'none')) {
@@ -280,7 +285,7 @@ export class LinkageService {
         superseded_by: null,
       });
       if (prev) await this.store.supersede(tx, prev.id, id);
-      const targets = (await this.regionCities(tx)).filter((c) => c.id !== cityId).map((c) => c.id);
+      const targets = region.filter((c) => c.id !== cityId).map((c) => c.id);
       const notes = await this.store.insertNotifications(tx, targets.map((t) => ({ warning_id: id, source_city_id: cityId, target_city_id: t })));
       const hooks = await this.store.activeWebhooks(tx, targets);
       const deliveries: { notification_id: number; channel: string; target: string }[] = [];

@@ -82,11 +82,6 @@ export class LinkageStore {
     return tx.selectFrom('city').selectAll().where('province', 'in', [...provinces]).orderBy('id').execute();
   }
 
-  /** Locks the city row: warning actions of one city are serialised. */
-  lockCity(tx: LinkageTx, cityId: string): Promise<CityRow | undefined> {
-    return tx.selectFrom('city').selectAll().where('id', '=', cityId).forUpdate().executeTakeFirst();
-  }
-
   /** Serialises warning actions up to their commit (so notification ids are assigned in commit order). */
   async lockNotificationOrder(tx: LinkageTx): Promise<void> {
     await sql`select pg_advisory_xact_lock(${NOTIFICATION_ORDER_LOCK})`.execute(tx);

@@ -3,14 +3,6 @@ import { cityId, instant } from '../model.ts';
 import { LEVEL_NAMES, WARNING_LEVELS, warningAction, type WarningAction, type WarningLevel } from '../warnings/rules.ts';
 import { webhookUrlMaxLength } from './webhook.guard.ts';
 
-const parsedUrl = (u: string): URL | null => {
-  try {
-    return new URL(u);
-  } catch {
-    return null;
-  }
-};
-
 /** Heavy-pollution warning levels (重污染天气预警), lowest first; `none` is the state without a warning (warnings/rules.ts). */
 export const warningLevels = WARNING_LEVELS;
 export type { WarningLevel, WarningAction };
@@ -140,8 +132,7 @@ export const webhookCreate = z
       .string()
       .url()
       .max(webhookUrlMaxLength)
-      .refine((u) => /^https?:$/.test(parsedUrl(u)?.protocol ?? ''), 'only http(s) URLs')
-      .refine((u) => { const p = parsedUrl(u); return !p || (p.username === '' && p.password === ''); }, 'no user name or password in the URL')
+      // Scheme, credentials and hosts are the SSRF guard's (checkWebhookUrl), at registration and at delivery.
       .describe(
         'receives POST application/json for each notification to this city. http(s) only, without credentials. ' +
           'Unless the server sets XIETONG_WEBHOOK_ALLOW_PRIVATE, hosts on loopback, private, link-local, unique-local, CGNAT, ' +
