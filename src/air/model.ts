@@ -46,17 +46,6 @@ export type Station = {
   exempt?: Pollutant[] | null;
 };
 
-export type Observation = {
-  station: string;
-  /** End of the averaging hour, ISO 8601 with offset (Asia/Shanghai), e.g. 2026-03-15T08:00:00+08:00. */
-  time: string;
-  pollutant: Pollutant;
-  period: Period;
-  /** µg/m³ (CO mg/m³); null when flag is missing or not_monitored. */
-  value: number | null;
-  flag: Flag;
-};
-
 /** Display names the national platform uses for primary pollutants. */
 export const platformNames: Record<Pollutant, string> = {
   pm25: '细颗粒物(PM2.5)',

@@ -37,7 +37,6 @@ const messages = {
   'entity.city': { zh: '城市', en: 'city' },
   'entity.token': { zh: 'API 令牌', en: 'API token' },
   'entity.feed': { zh: 'GTFS 数据源', en: 'GTFS feed' },
-  'entity.stop': { zh: '车站', en: 'stop or station' },
   'entity.station': { zh: '监测站点', en: 'monitoring station' },
   'entity.warning': { zh: '预警', en: 'warning' },
   'entity.notification': { zh: '预警通知', en: 'warning notification' },

@@ -11,7 +11,7 @@ import { projectRoot } from './harness.ts';
 
 export const chromiumPath = process.env.XIETONG_CHROMIUM ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(projectRoot, 'test-artifacts', 'browser');
-export { freePort, runCli, createTokenViaCli, startServerProcess, type ServerProcess } from './processes.ts';
+export { createTokenViaCli, startServerProcess, type ServerProcess } from './processes.ts';
 
 export function tempDataDir(): { root: string; dataDir: string; remove(): void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xt-browser-'));
@@ -180,7 +180,7 @@ export function userJourney(o: {
         throw new Error(`${String(e)}\n${context}`);
       }
     });
-  return { step, shot, settled, api, failed: () => failedStep };
+  return { step, shot, settled, api };
 }
 
 /** Polls `ready` (bounded) until it holds; the error names what was awaited and shows the server's output. */

@@ -592,9 +592,8 @@ export function epaAqi(input: EpaInput): AqiResult {
   let aqi: number | null = null;
   for (const v of Object.values(iq)) if (aqi === null || v > aqi) aqi = v;
   if (aqi === null) notes.push('na:no-pollutant');
-  const r = finish(iq, aqi, 'epa', notes);
-  // EPA names every pollutant at the maximum as responsible only above 50 as well; keep China's convention.
-  return r;
+  // Primary pollutants: those at the maximum, above 50 only (China's convention, kept for EPA).
+  return finish(iq, aqi, 'epa', notes);
 }
 
 /**

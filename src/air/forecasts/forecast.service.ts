@@ -132,7 +132,6 @@ export class ForecastService {
     return { received: parsed.received, accepted: good.length, rejected: parsed.received - good.length, ...counts, errors };
   }
 
-  /** Stored forecasts of a city issued at or before `asOf` (default now): the latest issue per source and date, or every issue. */
   /** The platform's cities that have monitoring stations, with their names, in id order. */
   async citiesWithStations(): Promise<{ id: string; name: { zh: string; en: string } }[]> {
     const r = await sql<{ id: string; name_zh: string; name_en: string }>`
@@ -152,6 +151,7 @@ export class ForecastService {
       throw fieldError('city', `未知的城市：${city}`, `unknown city: ${city}`);
   }
 
+  /** Stored forecasts of a city issued at or before `asOf` (default now): the latest issue per source and date, or every issue. */
   async list(q: { city: string; from?: string | undefined; to?: string | undefined; source?: string | undefined; asOf?: string | undefined; history?: boolean | undefined; limit?: number | undefined }): Promise<ForecastView[]> {
     const asOf = q.asOf ? new Date(q.asOf) : this.now();
     const today = shanghaiDate(asOf.getTime());

@@ -10,7 +10,7 @@ export type SseSink = {
   end(): void;
 };
 
-export type SseStream = { id: number; cityId: string; lastId: number; sink: SseSink; opened: Date; remote: string };
+export type SseStream = { id: number; cityId: string; lastId: number; sink: SseSink; remote: string };
 
 export type SseEvent = { id: number; event: string; data: unknown };
 
@@ -38,7 +38,7 @@ export class SseHub {
   }
 
   add(cityId: string, lastId: number, sink: SseSink, remote: string): SseStream {
-    const s: SseStream = { id: this.nextId++, cityId, lastId, sink, opened: new Date(), remote };
+    const s: SseStream = { id: this.nextId++, cityId, lastId, sink, remote };
     this.streams.set(s.id, s);
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => {

@@ -164,7 +164,7 @@ function hourOf(iso: string, date: string): number | null {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})/.exec(iso);
   if (!m) return null;
   const h = Number(m[2]);
-  if (m[1] === date) return h === 0 ? 0 : h;
+  if (m[1] === date) return h;
   return h === 0 ? 24 : null;
 }
 
