@@ -288,32 +288,45 @@ export type HourlyConcentrations = {
  * HJ 633-2012: SO2 1-h > 800 → IAQI of `so2_24h` (24-hour row). HJ 633-2026: SO2 1-h > 800 → 200.
  */
 export function realtimeAqi(row: HourlyConcentrations, opts?: AqiOptions): AqiResult {
+  const means: RealtimeMeans = {};
+  for (const key of MEAN_KEYS) {
+    const c = row[key];
+    if (c !== null && c !== undefined && Number.isFinite(c) && c >= 0) means[key] = { num: toMilli(c), den: 1 };
+  }
+  return realtimeFromMeans(means, row.notMonitored, opts);
+}
+
+/** Concentrations as exact fractions of milli-units: one station's values (den 1), or the mean of a city's stations. */
+type RealtimeMeans = Partial<Record<Pollutant | 'so2_24h', Mean>>;
+const MEAN_KEYS = [...tableOrder, 'so2_24h'] as const;
+
+/** The real-time rules on (mean) 1-hour concentrations: shared by a station's and a city's AQI. */
+function realtimeFromMeans(means: RealtimeMeans, notMonitored: readonly Pollutant[] | undefined, opts?: AqiOptions): AqiResult {
   const std = resolveStandard(opts);
   const iq: Partial<Record<Pollutant, number>> = {};
   const notes: string[] = [];
   const missing: Pollutant[] = [];
   for (const p of tableOrder) {
-    const c = row[p];
-    if (c === null || c === undefined || !Number.isFinite(c) || c < 0) {
+    const mean = means[p];
+    if (!mean) {
       missing.push(p);
       continue;
     }
-    const kind: Kind = p === 'pm25' || p === 'pm10' ? '24h' : '1h';
-    let v = iaqiMilli(p, toMilli(c), 1, kind, std);
+    let v = iaqiMilli(p, mean.num, mean.den, p === 'pm25' || p === 'pm10' ? '24h' : '1h', std);
     if (v === null && p === 'so2') {
       // HJ 633-2012 Table 1 note: SO2 1-h above 800 is not indexed; report the 24-hour IAQI instead.
-      const d = row.so2_24h;
-      if (d === null || d === undefined || !Number.isFinite(d)) {
+      const d = means.so2_24h;
+      if (!d) {
         notes.push('so2-1h>800:no-24h');
         missing.push(p);
         continue;
       }
       notes.push('so2-1h>800:used-24h');
-      v = iaqiMilli('so2', toMilli(d), 1, '24h', std);
-    } else if (p === 'so2' && std === 'hj633-2026' && toMilli(c) > 800_000) notes.push('so2-1h>800:iaqi-200');
+      v = iaqiMilli('so2', d.num, d.den, '24h', std);
+    } else if (p === 'so2' && std === 'hj633-2026' && mean.num > 800_000 * mean.den) notes.push('so2-1h>800:iaqi-200');
     if (v !== null) iq[p] = v;
   }
-  return finish(iq, publish(iq, missing, row.notMonitored, std, opts, notes), std, notes);
+  return finish(iq, publish(iq, missing, notMonitored, std, opts, notes), std, notes);
 }
 
 /**
@@ -488,8 +501,8 @@ export function dailyFromHourly(hours: readonly HourlyConcentrations[], opts?: A
  * HJ 633-2026 the mean is rounded per GB/T 8170 before the IAQI.
  */
 export function cityRealtimeAqi(stations: readonly HourlyConcentrations[], opts?: AqiOptions): AqiResult {
-  const means: Partial<Record<Pollutant | 'so2_24h', Mean>> = {};
-  for (const key of [...tableOrder, 'so2_24h'] as const) {
+  const means: RealtimeMeans = {};
+  for (const key of MEAN_KEYS) {
     let sum = 0;
     let n = 0;
     for (const s of stations) {
@@ -501,30 +514,8 @@ export function cityRealtimeAqi(stations: readonly HourlyConcentrations[], opts?
     }
     if (n > 0) means[key] = { num: sum, den: n };
   }
-  const std = resolveStandard(opts);
-  const iq: Partial<Record<Pollutant, number>> = {};
-  const notes: string[] = [];
-  const missing: Pollutant[] = [];
-  for (const p of tableOrder) {
-    const mean = means[p];
-    if (!mean) {
-      missing.push(p);
-      continue;
-    }
-    let v = iaqiMilli(p, mean.num, mean.den, p === 'pm25' || p === 'pm10' ? '24h' : '1h', std);
-    if (v === null && p === 'so2') {
-      const d = means.so2_24h;
-      if (!d) {
-        missing.push(p);
-        notes.push('so2-1h>800:no-24h');
-        continue;
-      }
-      notes.push('so2-1h>800:used-24h');
-      v = iaqiMilli('so2', d.num, d.den, '24h', std);
-    }
-    if (v !== null) iq[p] = v;
-  }
-  return finish(iq, publish(iq, missing, undefined, std, opts, notes), std, notes);
+  // '/' flags do not reach the city value: the caller folds them into the city's exemptions.
+  return realtimeFromMeans(means, undefined, opts);
 }
 
 /** City daily AQI: mean of the stations' daily means per pollutant (exact), then dailyAqi. */
