@@ -122,28 +122,7 @@ export class AirService {
     }
     if (batch.positions) errors.sort((a, b) => (a.index ?? a.line ?? 0) - (b.index ?? b.line ?? 0));
     const rows = dedupe(good);
-    let counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    if (rows.length) {
-      let minT = Infinity;
-      let maxT = -Infinity;
-      for (const r of rows) {
-        if (r.time < minT) minT = r.time;
-        if (r.time > maxT) maxT = r.time;
-      }
-      counts = await this.store.db.transaction().execute(async (tx) => {
-        const c = await this.store.upsertObservations(tx, rows);
-        await appendAudit(tx, {
-          principal: who,
-          action: 'create',
-          entityType: 'air.observations',
-          entityId: `batch:${requestId ?? Date.now()}`,
-          before: null,
-          after: { source, received: batch.received, accepted: rows.length, rejected: errors.length, ...c, stations: codes.filter((x) => stations.has(x)), from: iso(minT), to: iso(maxT) },
-          requestId: requestId ?? null,
-        });
-        return c;
-      });
-    }
+    const counts = await this.storeAudited(rows, who, `batch:${requestId ?? Date.now()}`, { source, received: batch.received, rejected: errors.length }, requestId ?? null);
     return { received: batch.received, accepted: rows.length, rejected: (batch.badRecords ?? batch.errors.length) + refused.size, ...counts, errors };
   }
 
@@ -153,36 +132,33 @@ export class AirService {
    * one per message, so the hot path pays one small insert per commit.
    */
   async ingestTrusted(rows: ObservationRow[], who: Principal, info: MqttBatchInfo): Promise<UpsertCounts> {
-    const d = dedupe(rows);
-    if (!d.length) return { inserted: 0, updated: 0, unchanged: 0 };
+    return this.storeAudited(dedupe(rows), who, `batch:${info.batchId}`, { source: 'mqtt' satisfies IngestSource, messages: info.messages, rejectedMessages: info.rejectedMessages, received: rows.length }, null);
+  }
+
+  /**
+   * Upserts deduplicated observations and writes their one audit record (what was sent, the counts, the stations
+   * and the time span) in the same transaction; nothing to store writes nothing.
+   */
+  private async storeAudited(rows: ObservationRow[], who: Principal, entityId: string, sent: Record<string, unknown>, requestId: string | null): Promise<UpsertCounts> {
+    if (!rows.length) return { inserted: 0, updated: 0, unchanged: 0 };
     let minT = Infinity;
     let maxT = -Infinity;
     const stations = new Set<string>();
-    for (const r of d) {
+    for (const r of rows) {
       if (r.time < minT) minT = r.time;
       if (r.time > maxT) maxT = r.time;
       stations.add(r.station);
     }
     return this.store.db.transaction().execute(async (tx) => {
-      const c = await this.store.upsertObservations(tx, d);
+      const c = await this.store.upsertObservations(tx, rows);
       await appendAudit(tx, {
         principal: who,
         action: 'create',
         entityType: 'air.observations',
-        entityId: `batch:${info.batchId}`,
+        entityId,
         before: null,
-        after: {
-          source: 'mqtt' satisfies IngestSource,
-          messages: info.messages,
-          rejectedMessages: info.rejectedMessages,
-          received: rows.length,
-          accepted: d.length,
-          ...c,
-          stations: [...stations].sort(),
-          from: iso(minT),
-          to: iso(maxT),
-        },
-        requestId: null,
+        after: { ...sent, accepted: rows.length, ...c, stations: [...stations].sort(), from: iso(minT), to: iso(maxT) },
+        requestId,
       });
       return c;
     });
